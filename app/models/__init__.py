@@ -1,0 +1,50 @@
+"""Every table of the schema; importing this module registers them all on the metadata."""
+
+from sqlmodel import SQLModel
+
+from app.models.apprenticeships import Apprenticeship, ApprenticeshipStatus
+from app.models.base import utcnow
+from app.models.events import Event
+from app.models.evidence import (
+    ClaimState,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceState,
+    KsbClaim,
+)
+from app.models.organisations import Organisation, OrgKind
+from app.models.review import KsbSignoff, ReviewDecision
+from app.models.standards import KIND_PREFIX, Duty, DutyKsb, Ksb, KsbKind, Standard
+from app.models.users import ApiToken, OneTimeToken, Role, User, UserSession
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "KIND_PREFIX",
+    "ApiToken",
+    "Apprenticeship",
+    "ApprenticeshipStatus",
+    "ClaimState",
+    "Duty",
+    "DutyKsb",
+    "Event",
+    "EvidenceFile",
+    "EvidenceItem",
+    "EvidenceKind",
+    "EvidenceState",
+    "Ksb",
+    "KsbClaim",
+    "KsbKind",
+    "KsbSignoff",
+    "OneTimeToken",
+    "OrgKind",
+    "Organisation",
+    "ReviewDecision",
+    "Role",
+    "Standard",
+    "User",
+    "UserSession",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,43 @@
+"""Shared table plumbing: the constraint naming convention and column helpers."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+# Named constraints let Alembic drop and alter them on every database, SQLite included.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def created_at_field() -> datetime:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)  # type: ignore[no-any-return]
+
+
+def optional_time_field() -> datetime | None:
+    return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)  # type: ignore[no-any-return]
+
+
+def enum_field(enum_cls: type[StrEnum], **kwargs: Any) -> Any:
+    """A column holding the enum's values as text, with a named CHECK on every database."""
+    column_type = SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        name=enum_cls.__name__.lower(),
+        values_callable=lambda members: [m.value for m in members],
+    )
+    return Field(sa_type=column_type, nullable=False, **kwargs)
