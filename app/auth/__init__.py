@@ -1,0 +1,1 @@
+"""Accounts: passwords, sessions, CSRF and the access policy."""

@@ -1,0 +1,195 @@
+"""The `portfolio` command line: serve, db, standards, demo and users."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from app import demo, migrate
+from app.db import make_engine, open_session
+from app.errors import DomainError
+from app.settings import Settings
+
+cli = typer.Typer(
+    help="KSB Portfolio: evidence portfolios for apprenticeships.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+standards_cli = typer.Typer(help="Apprenticeship standards.", no_args_is_help=True)
+demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
+users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(standards_cli, name="standards")
+cli.add_typer(demo_cli, name="demo")
+cli.add_typer(users_cli, name="users")
+console = Console()
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _engine(settings: Settings) -> Engine:
+    return make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]Error:[/red] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    demo_data: Annotated[
+        bool, typer.Option("--demo", help="Seed demo data into an empty database.")
+    ] = False,
+) -> None:
+    """Apply migrations, load the shipped standards, and serve the app."""
+    settings = _settings()
+    engine = _engine(settings)
+    migrate.upgrade(engine)
+    with open_session(engine) as session:
+        demo.import_seed_standards(session)
+        session.commit()
+    if demo_data and not demo.has_users(engine):
+        _seed_with_progress(engine, settings, demo.DEFAULT_APPRENTICES)
+    engine.dispose()
+    console.print(f"KSB Portfolio on http://{host}:{port}", highlight=False)
+    uvicorn.run(
+        "app.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    engine = _engine(_settings())
+    migrate.upgrade(engine, revision)
+    console.print(f"Database at {migrate.current(engine)}")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION ('base' removes everything)."""
+    engine = _engine(_settings())
+    migrate.downgrade(engine, revision)
+    console.print(f"Database at {migrate.current(engine) or 'base'}")
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Exit non-zero when the models and the migrated database differ."""
+    engine = _engine(_settings())
+    if migrate.current(engine) not in migrate.heads():
+        raise _fail(f"database is at {migrate.current(engine)}, not at head {migrate.heads()}")
+    differences = migrate.model_differences(engine)
+    if differences:
+        for difference in differences:
+            console.print(f"  {difference}", highlight=False)
+        raise _fail("the models and the migrations differ: write a migration")
+    console.print("Models and migrations agree.")
+
+
+@standards_cli.command("import")
+def standards_import(files: list[Path]) -> None:
+    """Import standards from project or national catalogue JSON files."""
+    from app.standards.importer import StandardFileError, import_standards, load_file
+
+    engine = _engine(_settings())
+    try:
+        loaded = [standard for path in files for standard in load_file(path)]
+        with open_session(engine) as session:
+            results = import_standards(session, standards=loaded)
+            session.commit()
+    except StandardFileError as exc:
+        raise _fail(str(exc)) from exc
+    for result in results:
+        verb = "imported" if result.created else "already loaded"
+        console.print(f"{result.reference} v{result.version}: {verb}", highlight=False)
+
+
+@standards_cli.command("list")
+def standards_list() -> None:
+    """List the loaded standards."""
+    from app.standards.queries import list_standards
+
+    engine = _engine(_settings())
+    with open_session(engine, read_only=True) as session:
+        rows = list_standards(session)
+    table = Table("Reference", "Version", "Title", "Level", "KSBs", "Duties")
+    for row in rows:
+        table.add_row(
+            row.reference,
+            row.version,
+            row.title,
+            str(row.level),
+            str(row.ksb_count),
+            str(row.duty_count),
+        )
+    console.print(table)
+
+
+@demo_cli.command("seed")
+def demo_seed(apprentices: int = demo.DEFAULT_APPRENTICES) -> None:
+    """Seed demo data (accounts as in the README) into an empty database."""
+    settings = _settings()
+    engine = _engine(settings)
+    migrate.upgrade(engine)
+    try:
+        _seed_with_progress(engine, settings, apprentices)
+    except DomainError as exc:
+        raise _fail(exc.detail) from exc
+
+
+def _seed_with_progress(engine: Engine, settings: Settings, apprentices: int) -> None:
+    with Progress(console=console) as progress:
+        task = progress.add_task("Seeding demo apprentices", total=apprentices)
+        demo.seed_demo(
+            engine,
+            settings=settings,
+            apprentices=apprentices,
+            progress=lambda n: progress.advance(task, n),
+        )
+    console.print(f"Seeded {apprentices} demo apprentices. Password: see README (Demo accounts).")
+
+
+@users_cli.command("create")
+def users_create(
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option()],
+    org: Annotated[str, typer.Option(help="Organisation name")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create a user; the password is asked for without echo."""
+    from app.auth.accounts import create_user
+
+    engine = _engine(_settings())
+    try:
+        with open_session(engine) as session:
+            user = create_user(
+                session, email=email, name=name, role=role, org_name=org, password=password
+            )
+            session.commit()
+    except DomainError as exc:
+        raise _fail(exc.detail) from exc
+    console.print(f"Created {user.role} {user.email} (id {user.id}).", highlight=False)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""Evidence: items, files, claims and the storage they live in."""

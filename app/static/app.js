@@ -1,0 +1,2 @@
+// Small behaviours attached by data attributes; no inline scripts (the CSP forbids them).
+"use strict";

@@ -1,0 +1,49 @@
+"""Turn domain and HTTP errors into JSON under /api, an error fragment for htmx, or a page."""
+
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from app.errors import DomainError
+from app.web.templating import is_htmx, render
+
+MESSAGES = {
+    400: "That request could not be understood.",
+    403: "You do not have permission to do that.",
+    404: "We could not find that page.",
+    405: "That action is not allowed here.",
+    409: "Someone else changed this in the meantime.",
+    422: "Some of what was sent is not valid.",
+    429: "Too many attempts. Please wait a moment and try again.",
+    500: "Something went wrong on our side.",
+}
+
+
+def error_response(request: Request, status: int, detail: object) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": detail}, status_code=status)
+    generic = not isinstance(detail, str) or detail == HTTPStatus(status).phrase
+    message = MESSAGES.get(status, "Something went wrong.") if generic else str(detail)
+    template = "web/_error.html" if is_htmx(request) else "web/error.html"
+    return render(request, template, {"status": status, "message": message}, status=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return error_response(request, exc.status_code, exc.detail)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        response = error_response(request, exc.status_code, exc.detail)
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        detail = [{"loc": e["loc"], "msg": e["msg"]} for e in exc.errors()]
+        return error_response(request, 422, detail)
