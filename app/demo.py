@@ -87,33 +87,33 @@ def seed_demo(
 
 def _seed_people(session: Session, plan: dict[str, Any], password: str) -> People:
     password_hash = hash_password(password)  # one hash for all demo accounts keeps 10,000 fast
-    provider = Organisation(name=plan["provider"]["name"], kind="provider")
-    session.add(provider)
-    session.flush()
-    tutor_id = 0
-    for staff in plan["staff"]:
-        user = User(**staff, organisation_id=provider.id, password_hash=password_hash)
-        session.add(user)
-        session.flush()
-        tutor_id = user.id if staff["role"] == "tutor" else tutor_id
+    provider_id = _add(session, Organisation, name=plan["provider"]["name"], kind="provider")
+    staff_ids = {
+        staff["role"]: _add(
+            session, User, **staff, organisation_id=provider_id, password_hash=password_hash
+        )
+        for staff in plan["staff"]
+    }
     employer_ids = []
     for employer in plan["employers"]:
-        org = Organisation(name=employer["name"], kind="employer", provider_id=provider.id)
-        session.add(org)
-        session.flush()
-        email = f"manager@employer-{employer['key']}.example.org"
-        session.add(
-            User(
-                email=email,
-                name=employer["manager"],
-                role="employer",
-                organisation_id=org.id,
-                password_hash=password_hash,
-            )
+        org_id = _add(
+            session, Organisation, name=employer["name"], kind="employer", provider_id=provider_id
         )
-        employer_ids.append(org.id)
-    assert provider.id is not None
-    return People(provider.id, tutor_id, tuple(i for i in employer_ids if i), password_hash)
+        _add(
+            session,
+            User,
+            email=f"manager@employer-{employer['key']}.example.org",
+            name=employer["manager"],
+            role="employer",
+            organisation_id=org_id,
+            password_hash=password_hash,
+        )
+        employer_ids.append(org_id)
+    return People(provider_id, staff_ids["tutor"], tuple(employer_ids), password_hash)
+
+
+def _add(session: Session, model: type[Any], **values: Any) -> int:
+    return _insert(session, model, [values])[0]
 
 
 def _at(day: date, hour: int = 10) -> datetime:

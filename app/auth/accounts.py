@@ -34,6 +34,7 @@ def create_user(
         raise Invalid(problem)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict(f"A user with the email {email} already exists.")
+    assert org.id is not None
     user = User(
         email=email,
         name=name.strip(),

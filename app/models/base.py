@@ -23,11 +23,11 @@ def utcnow() -> datetime:
 
 
 def created_at_field() -> datetime:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)  # type: ignore[no-any-return]
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
 
 
 def optional_time_field() -> datetime | None:
-    return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)  # type: ignore[no-any-return]
+    return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
 
 
 def enum_field(enum_cls: type[StrEnum], **kwargs: Any) -> Any:
