@@ -24,10 +24,25 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("PORTFOLIO_REQUIRE_POSTGRES") == "1"
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the test database when missing, so that parallel runs can each use their own."""
+    name = make_url(url).database
+    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    admin = make_engine(admin_url, pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if exists.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 def postgres_unavailable_reason() -> str | None:
     """None when PostgreSQL answers; otherwise why not (a failure when it is required)."""
     engine = make_engine(POSTGRES_URL, pool_size=1)
     try:
+        ensure_postgres_database(POSTGRES_URL)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return None

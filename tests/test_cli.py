@@ -49,12 +49,24 @@ def test_db_downgrade_and_upgrade(env: Settings, engine: Engine) -> None:
     assert runner.invoke(cli, ["db", "check"]).exit_code == 0
 
 
-def test_users_create_asks_for_the_password_and_stores_a_hash(env: Settings, engine: Engine) -> None:
+def test_users_create_asks_for_the_password_and_stores_a_hash(
+    env: Settings, engine: Engine
+) -> None:
     with open_session(engine) as session:
         session.add(Organisation(name="Northfield", kind="provider"))
         session.commit()
-    args = ["users", "create", "--email", "Tutor@Example.org", "--name", "Tom", "--role", "tutor",
-            "--org", "Northfield"]
+    args = [
+        "users",
+        "create",
+        "--email",
+        "Tutor@Example.org",
+        "--name",
+        "Tom",
+        "--role",
+        "tutor",
+        "--org",
+        "Northfield",
+    ]
     result = runner.invoke(cli, args, input="a long passphrase\na long passphrase\n")
     assert result.exit_code == 0, result.output
     assert "a long passphrase" not in result.output
@@ -65,8 +77,18 @@ def test_users_create_asks_for_the_password_and_stores_a_hash(env: Settings, eng
 
 
 def test_users_create_names_an_unknown_organisation(env: Settings) -> None:
-    args = ["users", "create", "--email", "a@b.org", "--name", "A", "--role", "tutor",
-            "--org", "Nowhere"]
+    args = [
+        "users",
+        "create",
+        "--email",
+        "a@b.org",
+        "--name",
+        "A",
+        "--role",
+        "tutor",
+        "--org",
+        "Nowhere",
+    ]
     result = runner.invoke(cli, args, input="a long passphrase\na long passphrase\n")
     assert result.exit_code == 1
     assert "Nowhere" in result.output

@@ -123,6 +123,7 @@ def _ksb_facts(session: Session, apprenticeship_ids: Sequence[int]) -> dict[int,
         .order_by(apprenticeship_id, _KIND_RANK, col(Ksb.position), ksb_id)
     )
     facts: dict[int, list[KsbFacts]] = defaultdict(list)
+    # Session.execute rather than exec: SQLModel's typed select() stops at four columns.
     for owner, code, kind, pending, confirmed, rejected, signed_off in session.execute(statement):
         row = KsbFacts(
             code, str(kind), int(pending), int(confirmed), int(rejected), bool(signed_off)

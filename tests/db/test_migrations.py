@@ -13,7 +13,8 @@ from app.db import make_engine
 from app.models import Event, metadata
 from tests.conftest import POSTGRES_URL, postgres_unavailable_reason
 
-SCRATCH_DB = "ksb_portfolio_migrations"
+# Named after the test database, so that parallel runs with their own databases never collide.
+SCRATCH_DB = f"{make_url(POSTGRES_URL).database}_migrations"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -1,7 +1,8 @@
 """The placeholder home page, static assets and security headers on every kind of response."""
 
-from fastapi.testclient import TestClient
 from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
 
 from app.web.templating import HTMX_VERSION
 

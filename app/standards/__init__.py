@@ -1,0 +1,1 @@
+"""Apprenticeship standards: importing standard files and reading standards, KSBs and duties."""
