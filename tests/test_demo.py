@@ -1,0 +1,66 @@
+"""Demo data: the documented accounts, apprentices at different stages, realistic evidence."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app import demo
+from app.dashboards.queries import apprenticeship_coverage
+from app.db import open_session
+from app.errors import Conflict
+from app.evidence.storage import LocalStorage
+from app.models import Apprenticeship, EvidenceFile, EvidenceItem, KsbClaim, KsbSignoff, User
+from app.settings import Settings
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def seeded(engine: Engine, settings: Settings) -> Session:
+    demo.seed_demo(engine, settings=settings, apprentices=6, today=TODAY)
+    return open_session(engine)
+
+
+def count(session: Session, model: type) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_demo_creates_the_documented_accounts(seeded: Session) -> None:
+    emails = set(seeded.exec(select(User.email)).all())
+    staff = {"admin", "tutor", "iqa"}
+    assert {f"{who}@provider.example.org" for who in staff} <= emails
+    assert {"manager@employer-a.example.org", "manager@employer-b.example.org"} <= emails
+    for employer in "ab":
+        assert {f"apprentice{n}@employer-{employer}.example.org" for n in (1, 2)} <= emails
+
+
+def test_demo_apprentices_are_at_different_stages(seeded: Session) -> None:
+    apprenticeships = seeded.exec(select(Apprenticeship)).all()
+    shares = {
+        apprenticeship_coverage(seeded, apprenticeship=a, today=TODAY).overall.signed_off
+        for a in apprenticeships
+    }
+    assert len(shares) >= 3, f"signed-off counts should differ by stage, got {shares}"
+
+
+def test_demo_evidence_has_claims_decisions_sign_offs_and_files(
+    seeded: Session, settings: Settings
+) -> None:
+    assert count(seeded, EvidenceItem) > 20
+    states = set(seeded.exec(select(EvidenceItem.state)).all())
+    assert {"draft", "submitted", "accepted", "referred"} <= states
+    assert all(seeded.exec(select(KsbClaim.justification)).all())
+    assert count(seeded, KsbSignoff) > 0
+    storage = LocalStorage(settings.files_dir)
+    keys = seeded.exec(select(EvidenceFile.storage_key)).all()
+    assert keys and all(storage.exists(key) for key in keys)
+
+
+def test_demo_refuses_a_database_that_has_users(
+    seeded: Session, engine: Engine, settings: Settings
+) -> None:
+    with pytest.raises(Conflict):
+        demo.seed_demo(engine, settings=settings, apprentices=1)
