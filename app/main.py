@@ -3,10 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import PROJECT_ROOT, health
+from app.auth import pages as auth_pages
+from app.auth.deps import verify_csrf
 from app.db import make_engine
 from app.settings import Settings
 from app.web import home
@@ -34,6 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/api/v1/openapi.json" if dev else None,
         docs_url=None,
         redoc_url=None,
+        # Every route, page or API, passes the CSRF check (a no-op for GET and for API tokens).
+        dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -41,5 +45,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth_pages.router)
     app.include_router(home.router)
     return app

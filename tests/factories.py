@@ -1,5 +1,6 @@
 """Small typed factories that write rows straight to the database for tests; each flushes."""
 
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -7,6 +8,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
+from app.auth.passwords import hash_password
 from app.models import (
     Apprenticeship,
     ClaimState,
@@ -61,12 +63,28 @@ def make_employer(
 
 
 def make_user(
-    session: Session, org: Organisation, role: Role | str, email: str | None = None
+    session: Session,
+    org: Organisation,
+    role: Role | str,
+    email: str | None = None,
+    password: str | None = None,
 ) -> User:
     role = Role(role)
     email = email or f"{role.value}{next(_serial)}@example.org"
-    user = User(email=email, name=f"Test {role.value}", role=role, organisation_id=_id(org))
+    password_hash = _hash(password) if password else None
+    user = User(
+        email=email,
+        name=f"Test {role.value}",
+        role=role,
+        organisation_id=_id(org),
+        password_hash=password_hash,
+    )
     return _saved(session, user)
+
+
+@functools.cache
+def _hash(password: str) -> str:
+    return hash_password(password)  # once per password: Argon2 is slow on purpose
 
 
 def make_standard(

@@ -16,7 +16,7 @@ from app.models.evidence import (
 from app.models.organisations import Organisation, OrgKind
 from app.models.review import KsbSignoff, ReviewDecision
 from app.models.standards import KIND_PREFIX, Duty, DutyKsb, Ksb, KsbKind, Standard
-from app.models.users import ApiToken, OneTimeToken, Role, User, UserSession
+from app.models.users import ApiToken, LoginAttempt, OneTimeToken, Role, User, UserSession
 
 metadata = SQLModel.metadata
 
@@ -37,6 +37,7 @@ __all__ = [
     "KsbClaim",
     "KsbKind",
     "KsbSignoff",
+    "LoginAttempt",
     "OneTimeToken",
     "OrgKind",
     "Organisation",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, enum_field, optional_time_field
@@ -73,3 +73,19 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = created_at_field()
     last_used_at: datetime | None = optional_time_field()
     revoked_at: datetime | None = optional_time_field()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins, counted per account and per client address to slow down guessing."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_email_time", "email_hash", "attempted_at"),
+        Index("ix_login_attempt_addr_time", "client_addr", "attempted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Hashed, so that mistyped passwords pasted into the email box are never stored.
+    email_hash: str = Field(max_length=64)
+    client_addr: str = Field(max_length=64)
+    attempted_at: datetime = created_at_field()

@@ -1,6 +1,7 @@
 """Turn domain and HTTP errors into JSON under /api, an error fragment for htmx, or a page."""
 
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,7 +26,10 @@ MESSAGES = {
 
 def error_response(request: Request, status: int, detail: object) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": detail}, status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    if status == 401:
+        return _to_login(request)
     generic = not isinstance(detail, str) or detail == HTTPStatus(status).phrase
     message = MESSAGES.get(status, "Something went wrong.") if generic else str(detail)
     template = "web/_error.html" if is_htmx(request) else "web/error.html"
@@ -47,3 +51,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         detail = [{"loc": e["loc"], "msg": e["msg"]} for e in exc.errors()]
         return error_response(request, 422, detail)
+
+
+def _to_login(request: Request) -> Response:
+    """Anonymous visitors to a protected page are sent to sign in, and come back after."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login = request.url_for("login").path
+    login += "?" + urlencode({"next": target})
+    if is_htmx(request):
+        return Response(status_code=401, headers={"HX-Redirect": login})
+    return Response(status_code=303, headers={"Location": login})

@@ -34,13 +34,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
+        headers = dict(BASE_HEADERS)
+        if scope.get("scheme") == "https":
+            headers["Strict-Transport-Security"] = HSTS
+        if not scope["path"].startswith("/static/"):
+            # Anything but the public static files may hold personal data: never cache it.
+            headers["Cache-Control"] = "no-store"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = dict(
-                    BASE_HEADERS, **({"Strict-Transport-Security": HSTS} if https else {})
-                )
                 existing = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [
                     (k.lower().encode(), v.encode())

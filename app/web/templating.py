@@ -10,6 +10,7 @@ from app import PROJECT_ROOT
 
 HTMX_VERSION = "2.0.11"
 PICO_VERSION = "2.1.1"
+ANON_CSRF_COOKIE = "portfolio_csrf"
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 templates.env.globals.update(htmx_version=HTMX_VERSION, pico_version=PICO_VERSION)
@@ -23,9 +24,37 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+def _page_context(request: Request) -> dict[str, Any]:
+    viewer = getattr(request.state, "viewer", None)
+    token = viewer.csrf_token if viewer else None
+    if token is None:
+        token = request.cookies.get(ANON_CSRF_COOKIE) or getattr(
+            request.state, "new_anon_csrf", None
+        )
+    return {"viewer": viewer, "csrf_token": token}
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
-    response = templates.TemplateResponse(request, template, context or {}, status_code=status)
+    full = _page_context(request) | (context or {})
+    response = templates.TemplateResponse(request, template, full, status_code=status)
     response.headers["Vary"] = "HX-Request"
+    new_anon = getattr(request.state, "new_anon_csrf", None)
+    if new_anon and not request.cookies.get(ANON_CSRF_COOKIE):
+        response.set_cookie(
+            ANON_CSRF_COOKIE,
+            new_anon,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
     return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    """htmx follows HX-Redirect; a plain form post follows a 303."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return Response(status_code=303, headers={"Location": url})

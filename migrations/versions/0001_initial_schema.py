@@ -1,6 +1,6 @@
 """Initial schema: the whole domain of DESIGN.md, with an append-only event log
 
-Revision ID: 4439e600bd00
+Revision ID: 0001
 Revises:
 Create Date: 2026-11-29 02:44:12.868073
 """

@@ -1,0 +1,1 @@
+"""Apprenticeships: an apprentice on a standard, at an employer, with a tutor."""

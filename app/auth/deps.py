@@ -1,0 +1,135 @@
+"""Who is asking: the viewer from a session cookie or an API token, and the CSRF check."""
+
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session, col, select
+
+from app.auth import sessions
+from app.auth.tokens import digest, new_secret
+from app.db import get_session, open_session
+from app.errors import DomainError, Forbidden
+from app.models import ApiToken, Role, User, UserSession
+from app.web.templating import ANON_CSRF_COOKIE
+
+DbSession = Annotated[Session, Depends(get_session)]
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: User
+    session_row: UserSession | None = None  # signed in with a browser session
+    token: ApiToken | None = None  # or calling the API with a personal access token
+
+    @property
+    def csrf_token(self) -> str | None:
+        return self.session_row.csrf_token if self.session_row else None
+
+
+def client_addr(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _from_token(session: Session, header: str) -> Viewer | None:
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(raw.strip()), col(ApiToken.revoked_at).is_(None))
+    ).first()
+    if found is None or not found[1].is_active:
+        return None
+    return Viewer(user=found[1], token=found[0])
+
+
+def _from_cookie(request: Request, session: Session) -> Viewer | None:
+    raw = sessions.session_cookie(request)
+    limits = sessions.Limits.from_settings(request.app.state.settings)
+    found = sessions.find_session(session, raw=raw, limits=limits) if raw else None
+    if found is None:
+        return None
+    row, user = found
+    if sessions.needs_touch(row):
+        # Its own short write, so that the request's own transaction may stay read-only.
+        with open_session(request.app.state.engine) as writer:
+            sessions.touch(writer, session_id=row.id or 0)
+            writer.commit()
+    return Viewer(user=user, session_row=row)
+
+
+def current_viewer(request: Request, session: DbSession) -> Viewer | None:
+    header = request.headers.get("Authorization")
+    viewer = _from_token(session, header) if header else _from_cookie(request, session)
+    request.state.viewer = viewer
+    return viewer
+
+
+def require_viewer(viewer: Annotated[Viewer | None, Depends(current_viewer)]) -> Viewer:
+    if viewer is None:
+        raise NotAuthenticated("Please sign in.")
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(require_viewer)]
+
+
+def require_roles(*roles: Role) -> Callable[[Viewer], Viewer]:
+    def check(viewer: CurrentViewer) -> Viewer:
+        if viewer.user.role not in roles:
+            raise Forbidden("Your role does not allow this.")
+        return viewer
+
+    return check
+
+
+def anon_csrf_token(request: Request) -> str:
+    """The double-submit token for forms shown before sign-in (login, activation)."""
+    token = request.cookies.get(ANON_CSRF_COOKIE) or getattr(request.state, "new_anon_csrf", None)
+    if token is None:
+        token = request.state.new_anon_csrf = new_secret()
+    return token
+
+
+def _same_origin(request: Request) -> bool:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    expected = f"{request.url.scheme}://{request.url.netloc}"
+    return origin == expected
+
+
+async def _sent_token(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if request.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return request.query_params.get(CSRF_FIELD)  # multipart uploads: never parsed up front
+
+
+async def verify_csrf(
+    request: Request, viewer: Annotated[Viewer | None, Depends(current_viewer)]
+) -> None:
+    """Every state-changing browser request: same origin AND the session's token."""
+    if request.method in SAFE_METHODS or (viewer is not None and viewer.token is not None):
+        return
+    if not _same_origin(request):
+        raise Forbidden("This request came from another site and was refused.")
+    expected = viewer.csrf_token if viewer else request.cookies.get(ANON_CSRF_COOKIE)
+    sent = await _sent_token(request)
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise Forbidden("This form has expired. Please reload the page and try again.")
