@@ -3,7 +3,7 @@
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlmodel import Session, col, select
@@ -19,6 +19,7 @@ DbSession = Annotated[Session, Depends(get_session)]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
+T = TypeVar("T", User, UserSession, ApiToken)
 
 
 class NotAuthenticated(DomainError):
@@ -51,7 +52,7 @@ def _from_token(session: Session, header: str) -> Viewer | None:
     ).first()
     if found is None or not found[1].is_active:
         return None
-    return Viewer(user=found[1], token=found[0])
+    return Viewer(user=_detached(session, found[1]), token=_detached(session, found[0]))
 
 
 def _from_cookie(request: Request, session: Session) -> Viewer | None:
@@ -60,13 +61,19 @@ def _from_cookie(request: Request, session: Session) -> Viewer | None:
     found = sessions.find_session(session, raw=raw, limits=limits) if raw else None
     if found is None:
         return None
-    row, user = found
+    row, user = _detached(session, found[0]), _detached(session, found[1])
     if sessions.needs_touch(row):
         # Its own short write, so that the request's own transaction may stay read-only.
         with open_session(request.app.state.engine) as writer:
             sessions.touch(writer, session_id=row.id or 0)
             writer.commit()
     return Viewer(user=user, session_row=row)
+
+
+def _detached(session: Session, row: T) -> T:
+    """A snapshot of who is asking that survives the request's rollback (error pages use it)."""
+    session.expunge(row)
+    return row
 
 
 def current_viewer(request: Request, session: DbSession) -> Viewer | None:
