@@ -119,7 +119,9 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    with open_session(engine) as session:
+    """The test's own session. Deferred BEGIN on SQLite: a test that reads between requests
+    must not hold the write lock the app's next request needs (WAL readers never block)."""
+    with open_session(engine, read_only=True) as session:
         yield session
 
 
