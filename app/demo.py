@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from app import PROJECT_ROOT
 from app.auth.passwords import hash_password
+from app.dashboards.summary import refresh_summaries
 from app.db import open_session
 from app.errors import Conflict, Forbidden
 from app.evidence.storage import LocalStorage
@@ -354,6 +355,7 @@ def _seed_batch(
         _plan_evidence(plan, people, i, aid, uid, start, today, batch, ksb_ids)
     item_ids = _insert(session, EvidenceItem, batch.items)
     _insert_rest(session, batch, item_ids, ksb_ids)
+    refresh_summaries(session, apprenticeship_ids=apprenticeship_ids)
     files = [
         (item_ids[n], row)
         for n, row in enumerate(batch.items)

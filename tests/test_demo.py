@@ -64,3 +64,9 @@ def test_demo_refuses_a_database_that_has_users(
 ) -> None:
     with pytest.raises(Conflict):
         demo.seed_demo(engine, settings=settings, apprentices=1)
+
+
+def test_demo_keeps_every_summary_current(seeded: Session) -> None:
+    from app.models import ApprenticeshipSummary
+
+    assert count(seeded, ApprenticeshipSummary) == count(seeded, Apprenticeship)

@@ -40,7 +40,7 @@ def cohort_coverage(
     """Coverage of each apprenticeship on a page, in two statements whatever the page holds."""
     if not apprenticeships:
         return {}
-    facts = _ksb_facts(session, [_saved_id(a) for a in apprenticeships])
+    facts = ksb_facts(session, [_saved_id(a) for a in apprenticeships])
     duties = _duty_facts(session, {a.standard_id for a in apprenticeships})
     return {
         _saved_id(a): compute_coverage(
@@ -60,7 +60,7 @@ def _saved_id(apprenticeship: Apprenticeship) -> int:
     return apprenticeship.id
 
 
-def _count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     # SUM(CASE ...) rather than COUNT(*) FILTER (...): same result, and older SQLite has it.
     return func.sum(case((condition, 1), else_=0))
 
@@ -75,9 +75,9 @@ def _claim_counts(apprenticeship_ids: Sequence[int]) -> Subquery:
         select(
             col(EvidenceItem.apprenticeship_id).label("apprenticeship_id"),
             col(KsbClaim.ksb_id).label("ksb_id"),
-            _count_where(pending).label("pending"),
-            _count_where(claim_state == ClaimState.CONFIRMED).label("confirmed"),
-            _count_where(claim_state == ClaimState.REJECTED).label("rejected"),
+            count_where(pending).label("pending"),
+            count_where(claim_state == ClaimState.CONFIRMED).label("confirmed"),
+            count_where(claim_state == ClaimState.REJECTED).label("rejected"),
         )
         .select_from(EvidenceItem)
         .join(KsbClaim, col(KsbClaim.evidence_id) == col(EvidenceItem.id))
@@ -90,7 +90,7 @@ def _claim_counts(apprenticeship_ids: Sequence[int]) -> Subquery:
     )
 
 
-def _ksb_facts(session: Session, apprenticeship_ids: Sequence[int]) -> dict[int, list[KsbFacts]]:
+def ksb_facts(session: Session, apprenticeship_ids: Sequence[int]) -> dict[int, list[KsbFacts]]:
     """Every KSB of each apprenticeship's standard with its counts, in one statement."""
     counts = _claim_counts(apprenticeship_ids)
     apprenticeship_id, ksb_id = col(Apprenticeship.id), col(Ksb.id)

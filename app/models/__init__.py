@@ -16,6 +16,7 @@ from app.models.evidence import (
 from app.models.organisations import Organisation, OrgKind
 from app.models.review import KsbSignoff, ReviewDecision
 from app.models.standards import KIND_PREFIX, Duty, DutyKsb, Ksb, KsbKind, Standard
+from app.models.summaries import ApprenticeshipSummary
 from app.models.users import ApiToken, LoginAttempt, OneTimeToken, Role, User, UserSession
 
 metadata = SQLModel.metadata
@@ -25,6 +26,7 @@ __all__ = [
     "ApiToken",
     "Apprenticeship",
     "ApprenticeshipStatus",
+    "ApprenticeshipSummary",
     "ClaimState",
     "Duty",
     "DutyKsb",

@@ -1,0 +1,94 @@
+"""Keeps apprenticeship_summary current: called in the same transaction as every change."""
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, insert, select
+from sqlmodel import Session, col
+
+from app.dashboards.coverage import ksb_state, tally
+from app.dashboards.queries import count_where, ksb_facts
+from app.models import (
+    Apprenticeship,
+    ApprenticeshipSummary,
+    Event,
+    EvidenceItem,
+    EvidenceState,
+    utcnow,
+)
+
+
+def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) -> None:
+    """Recompute the summaries of these apprenticeships from their rows (a fixed 5 statements).
+
+    The apprenticeship rows are locked first, so that two transactions changing the same
+    apprenticeship refresh one after the other and the later one sees the earlier's commit.
+    """
+    ids = sorted(set(apprenticeship_ids))
+    if not ids:
+        return
+    session.flush()
+    session.execute(
+        select(col(Apprenticeship.id)).where(col(Apprenticeship.id).in_(ids)).with_for_update()
+    )
+    facts = ksb_facts(session, ids)
+    items = _item_stats(session, ids)
+    activity = _last_activity(session, ids)
+    session.execute(
+        delete(ApprenticeshipSummary).where(col(ApprenticeshipSummary.apprenticeship_id).in_(ids))
+    )
+    rows = []
+    for apprenticeship_id in ids:
+        counts = tally(ksb_state(f) for f in facts.get(apprenticeship_id, ()))
+        awaiting, oldest, referred = items.get(apprenticeship_id, (0, None, 0))
+        rows.append(
+            {
+                "apprenticeship_id": apprenticeship_id,
+                "ksb_total": counts.total,
+                "not_started": counts.not_started,
+                "claimed": counts.claimed,
+                "evidenced": counts.evidenced,
+                "signed_off": counts.signed_off,
+                "items_awaiting_review": awaiting,
+                "oldest_awaiting_since": oldest,
+                "items_referred": referred,
+                "last_activity_at": activity.get(apprenticeship_id),
+                "refreshed_at": utcnow(),
+            }
+        )
+    session.execute(insert(ApprenticeshipSummary), rows)
+
+
+def _item_stats(session: Session, ids: list[int]) -> dict[int, tuple[int, datetime | None, int]]:
+    state = col(EvidenceItem.state)
+    submitted = state == EvidenceState.SUBMITTED
+    statement = (
+        select(
+            col(EvidenceItem.apprenticeship_id),
+            count_where(submitted),
+            # An item submitted without a recorded time has waited at least since its last change.
+            func.min(
+                case(
+                    (
+                        submitted,
+                        func.coalesce(col(EvidenceItem.submitted_at), col(EvidenceItem.updated_at)),
+                    )
+                )
+            ),
+            count_where(state == EvidenceState.REFERRED),
+        )
+        .where(col(EvidenceItem.apprenticeship_id).in_(ids))
+        .group_by(col(EvidenceItem.apprenticeship_id))
+    )
+    return {
+        row[0]: (int(row[1] or 0), row[2], int(row[3] or 0)) for row in session.execute(statement)
+    }
+
+
+def _last_activity(session: Session, ids: list[int]) -> dict[int, datetime]:
+    statement = (
+        select(col(Event.apprenticeship_id), func.max(col(Event.occurred_at)))
+        .where(col(Event.apprenticeship_id).in_(ids))
+        .group_by(col(Event.apprenticeship_id))
+    )
+    return {owner: latest for owner, latest in session.execute(statement)}
