@@ -22,10 +22,14 @@ db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 standards_cli = typer.Typer(help="Apprenticeship standards.", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_cli = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(standards_cli, name="standards")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(users_cli, name="users")
+cli.add_typer(tokens_cli, name="tokens")
+files_cli = typer.Typer(help="Evidence files in the storage folder.", no_args_is_help=True)
+cli.add_typer(files_cli, name="files")
 console = Console()
 
 
@@ -189,6 +193,55 @@ def users_create(
     except DomainError as exc:
         raise _fail(exc.detail) from exc
     console.print(f"Created {user.role} {user.email} (id {user.id}).", highlight=False)
+
+
+@tokens_cli.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="The user the token acts as")],
+    name: Annotated[str, typer.Option(help="What will use it")] = "Command line",
+) -> None:
+    """Create a token for a user and print it once, alone on stdout (it is stored hashed)."""
+    from app.auth.api_tokens import create_token_for
+
+    engine = _engine(_settings())
+    try:
+        with open_session(engine) as session:
+            new = create_token_for(session, email=email, name=name)
+            session.commit()
+    except DomainError as exc:
+        raise _fail(exc.detail) from exc
+    Console(stderr=True).print(
+        f"Token {new.row.id} for {email.strip().lower()}. Copy it now: it is not shown again.",
+        highlight=False,
+    )
+    typer.echo(new.raw)
+
+
+@tokens_cli.command("revoke")
+def tokens_revoke(token_id: Annotated[int, typer.Option("--id", help="The token's id")]) -> None:
+    """Revoke a token by its id, whoever owns it."""
+    from app.auth.api_tokens import revoke_token_by_id
+
+    engine = _engine(_settings())
+    try:
+        with open_session(engine) as session:
+            revoke_token_by_id(session, token_id=token_id)
+            session.commit()
+    except DomainError as exc:
+        raise _fail(exc.detail) from exc
+    console.print(f"Token {token_id} revoked.")
+
+
+@files_cli.command("sweep")
+def files_sweep(
+    older_than_minutes: Annotated[int, typer.Option(min=1, help="Age of files to remove")] = 60,
+) -> None:
+    """Remove temporary files left by uploads that never finished (older than an hour)."""
+    from app.evidence.storage import LocalStorage
+
+    storage = LocalStorage(_settings().files_dir)
+    removed = storage.sweep(older_than_seconds=older_than_minutes * 60)
+    console.print(f"Removed {removed} unfinished upload file(s).")
 
 
 def main() -> None:

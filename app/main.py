@@ -7,10 +7,21 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import PROJECT_ROOT, health
+from app.apprenticeships import api as apprenticeships_api
+from app.apprenticeships import pages as apprenticeship_pages
+from app.auth import admin_pages, password_pages, token_pages
+from app.auth import api as auth_api
 from app.auth import pages as auth_pages
 from app.auth.deps import verify_csrf
+from app.dashboards import api as dashboards_api
+from app.dashboards import portfolio_pages
 from app.db import make_engine
+from app.evidence import api as evidence_api
+from app.evidence import downloads as evidence_downloads
+from app.evidence import form_pages as evidence_form_pages
+from app.evidence import pages as evidence_pages
 from app.settings import Settings
+from app.standards import api as standards_api
 from app.web import home
 from app.web.errors import install_error_handlers
 from app.web.security import SecurityHeaders
@@ -46,5 +57,18 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth_pages.router)
+    app.include_router(password_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(apprenticeship_pages.router)
     app.include_router(home.router)
+    app.include_router(token_pages.router)
+    app.include_router(auth_api.router)
+    app.include_router(standards_api.router)
+    app.include_router(apprenticeships_api.router)
+    app.include_router(portfolio_pages.router)
+    app.include_router(evidence_pages.router)
+    app.include_router(evidence_form_pages.router)
+    app.include_router(evidence_downloads.router)
+    app.include_router(evidence_api.router)
+    app.include_router(dashboards_api.router)
     return app

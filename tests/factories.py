@@ -182,3 +182,48 @@ def sign_off(session: Session, apprenticeship: Apprenticeship, code: str, by: Us
 def _ksb_ids(session: Session, apprenticeship: Apprenticeship) -> dict[str, int]:
     statement = select(Ksb.code, Ksb.id).where(Ksb.standard_id == apprenticeship.standard_id)
     return {code: ksb_id for code, ksb_id in session.exec(statement) if ksb_id is not None}
+
+
+# --- API tokens (JSON API foundation) ---
+def make_api_token(session: Session, user: User, name: str = "Test token") -> str:
+    """A live personal access token for user; returns the raw token (only its hash is stored)."""
+    from app.auth.api_tokens import new_token
+    from app.auth.tokens import digest
+    from app.models import ApiToken
+
+    raw = new_token()
+    _saved(session, ApiToken(token_hash=digest(raw), user_id=_id(user), name=name))
+    return raw
+
+
+def bearer(raw_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {raw_token}"}
+
+
+# --- Account lifecycle (activation and reset links) ---
+def make_link_token(
+    session: Session,
+    user: User,
+    purpose: str = "activate",
+    *,
+    expires_in_hours: float = 72,
+    used: bool = False,
+) -> str:
+    """A one-time link token for user; returns the raw token (only its hash is stored).
+    A negative expires_in_hours makes a link that has run out."""
+    from datetime import timedelta
+
+    from app.auth.tokens import digest, new_secret
+    from app.models import OneTimeToken, utcnow
+
+    raw = new_secret()
+    now = utcnow()
+    token = OneTimeToken(
+        token_hash=digest(raw),
+        user_id=_id(user),
+        purpose=purpose,
+        expires_at=now + timedelta(hours=expires_in_hours),
+        used_at=now if used else None,
+    )
+    _saved(session, token)
+    return raw

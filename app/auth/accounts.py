@@ -6,38 +6,55 @@ from sqlmodel import Session, select
 
 from app.auth.passwords import hash_password, password_problem
 from app.errors import Conflict, Invalid, NotFound
-from app.models import Organisation, Role, User
+from app.models import Organisation, OrgKind, Role, User
 
 PROVIDER_ROLES = {Role.TUTOR, Role.IQA, Role.ADMIN}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX = 320
+NAME_MAX = 200
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def role_fits(role: Role, org: Organisation) -> bool:
+    """Provider staff work at the provider; apprentices and managers at an employer."""
+    return (org.kind == OrgKind.PROVIDER) == (role in PROVIDER_ROLES)
+
+
 def create_user(
     session: Session, *, email: str, name: str, role: str, org_name: str, password: str | None
 ) -> User:
-    """Check everything first, then add the user (flushed, not committed)."""
-    email = normalise_email(email)
-    if not EMAIL.match(email):
-        raise Invalid(f"'{email}' is not an email address.")
-    if role not in set(Role):
-        raise Invalid(f"Unknown role '{role}'; use one of: {', '.join(Role)}.")
+    """The command line names the organisation; pages pass the one they checked (add_user)."""
     org = session.exec(select(Organisation).where(Organisation.name == org_name.strip())).first()
     if org is None:
         raise NotFound(f"No organisation is called '{org_name}'.")
-    if (org.kind == "provider") != (role in PROVIDER_ROLES):
+    return add_user(session, email=email, name=name, role=role, org=org, password=password)
+
+
+def add_user(
+    session: Session, *, email: str, name: str, role: str, org: Organisation, password: str | None
+) -> User:
+    """Check everything first, then add the user (flushed, not committed)."""
+    email = normalise_email(email)
+    name = " ".join(name.split())  # no line breaks: names are shown in tables and logs
+    if not EMAIL.match(email) or len(email) > EMAIL_MAX:
+        raise Invalid(f"'{email}' is not an email address.")
+    if not name or len(name) > NAME_MAX:
+        raise Invalid(f"Give a name of 1 to {NAME_MAX} characters.")
+    if role not in set(Role):
+        raise Invalid(f"Unknown role '{role}'; use one of: {', '.join(Role)}.")
+    if not role_fits(Role(role), org):
         raise Invalid(f"A {role} cannot belong to the {org.kind} '{org.name}'.")
-    if password is not None and (problem := password_problem(password)):
+    if password is not None and (problem := password_problem(password, org_name=org.name)):
         raise Invalid(problem)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict(f"A user with the email {email} already exists.")
     assert org.id is not None
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         role=Role(role),
         organisation_id=org.id,
         password_hash=hash_password(password) if password else None,

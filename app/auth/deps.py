@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.auth import sessions
-from app.auth.tokens import digest, new_secret
-from app.db import get_session, open_session
+from app.auth import api_tokens, sessions
+from app.auth.tokens import new_secret
+from app.db import READ_ONLY, get_session, open_session
 from app.errors import DomainError, Forbidden
 from app.models import ApiToken, Role, User, UserSession
+from app.web.api import API_PREFIX
 from app.web.templating import ANON_CSRF_COOKIE
 
 DbSession = Annotated[Session, Depends(get_session)]
@@ -41,18 +42,17 @@ def client_addr(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _from_token(session: Session, header: str) -> Viewer | None:
+def _from_token(request: Request, session: Session, header: str) -> Viewer | None:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return None
-    found = session.exec(
-        select(ApiToken, User)
-        .join(User, col(User.id) == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(raw.strip()), col(ApiToken.revoked_at).is_(None))
-    ).first()
-    if found is None or not found[1].is_active:
+    found = api_tokens.find_token(session, raw=raw.strip())
+    if found is None:
         return None
-    return Viewer(user=_detached(session, found[1]), token=_detached(session, found[0]))
+    token, user = _detached(session, found[0]), _detached(session, found[1])
+    if api_tokens.needs_touch(token):
+        _write_aside(request, session, lambda s: api_tokens.touch(s, token_id=token.id or 0))
+    return Viewer(user=user, token=token)
 
 
 def _from_cookie(request: Request, session: Session) -> Viewer | None:
@@ -63,11 +63,23 @@ def _from_cookie(request: Request, session: Session) -> Viewer | None:
         return None
     row, user = _detached(session, found[0]), _detached(session, found[1])
     if sessions.needs_touch(row):
-        # Its own short write, so that the request's own transaction may stay read-only.
-        with open_session(request.app.state.engine) as writer:
-            sessions.touch(writer, session_id=row.id or 0)
-            writer.commit()
+        _write_aside(request, session, lambda s: sessions.touch(s, session_id=row.id or 0))
     return Viewer(user=user, session_row=row)
+
+
+def _write_aside(request: Request, session: Session, write: Callable[[Session], None]) -> None:
+    """A bookkeeping write (last seen, last used) that must not make reads write.
+
+    A read request's transaction stays read-only, so the write gets its own short one. A write
+    request already holds SQLite's write lock: a second transaction would wait on it until the
+    busy timeout, so the write joins the request's own transaction instead.
+    """
+    if session.execution_options.get(READ_ONLY):
+        with open_session(request.app.state.engine) as writer:
+            write(writer)
+            writer.commit()
+    else:
+        write(session)
 
 
 def _detached(session: Session, row: T) -> T:
@@ -76,9 +88,21 @@ def _detached(session: Session, row: T) -> T:
     return row
 
 
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX + "/")
+
+
 def current_viewer(request: Request, session: DbSession) -> Viewer | None:
+    """A token opens the JSON API only; a page never trusts an Authorization header.
+
+    On the API a present Authorization header decides alone: a wrong one is refused even beside
+    a valid session cookie, so a program never acts as whoever last signed in in a browser.
+    """
     header = request.headers.get("Authorization")
-    viewer = _from_token(session, header) if header else _from_cookie(request, session)
+    if header and is_api(request):
+        viewer = _from_token(request, session, header)
+    else:
+        viewer = _from_cookie(request, session)
     request.state.viewer = viewer
     return viewer
 
@@ -133,6 +157,9 @@ async def verify_csrf(
 ) -> None:
     """Every state-changing browser request: same origin AND the session's token."""
     if request.method in SAFE_METHODS or (viewer is not None and viewer.token is not None):
+        return
+    if viewer is None and is_api(request):
+        # Nobody to act as, so nothing to forge: the route answers 401, as the API should.
         return
     if not _same_origin(request):
         raise Forbidden("This request came from another site and was refused.")

@@ -62,6 +62,9 @@ def login_submit(
             response.headers["Retry-After"] = str(result.retry_after)
         return response
     target = safe_next(next) or request.url_for(ROLE_HOMES[result.user.role]).path
+    # Commit before answering: the browser follows the redirect at once, and the new
+    # session must already be there when it does.
+    session.commit()
     response = redirect(request, target)
     response.set_cookie(
         sessions.cookie_name(request),

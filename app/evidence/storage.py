@@ -7,9 +7,11 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1024 * 1024
 TEMP_SUFFIX = ".part"
+HEAD_BYTES = 8192  # enough for every magic number the file type check looks at
 
 
 class TooLarge(ValueError):
@@ -27,6 +29,48 @@ class StagedFile:
     head: bytes  # the first bytes, for deciding the type from the content
 
 
+class Staging:
+    """One file being written to its temporary name; finish() or abort() ends it."""
+
+    def __init__(self, key: str, temp_path: Path, max_bytes: int) -> None:
+        self.key, self.temp_path, self.max_bytes = key, temp_path, max_bytes
+        self.size, self.head = 0, b""
+        self._digest = hashlib.sha256()
+        self._out: BinaryIO | None = temp_path.open("wb")
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk; TooLarge past the limit (the caller aborts), OSError if the disk is."""
+        if self._out is None:
+            raise ValueError("this staging file is closed")
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            raise TooLarge(f"larger than the {_megabytes(self.max_bytes)} limit")
+        if len(self.head) < HEAD_BYTES:
+            self.head = (self.head + chunk)[:HEAD_BYTES]
+        self._digest.update(chunk)
+        self._out.write(chunk)
+
+    def finish(self) -> StagedFile:
+        self._close()
+        return StagedFile(self.key, self.temp_path, self.size, self._digest.hexdigest(), self.head)
+
+    def abort(self) -> None:
+        """Close and remove what was written; safe to call more than once."""
+        try:
+            self._close()
+        finally:
+            self.temp_path.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        out, self._out = self._out, None
+        if out is not None:
+            out.close()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -42,25 +86,23 @@ class LocalStorage:
             raise ValueError("invalid storage key")
         return self.root / key[:2] / key
 
-    async def stage(self, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StagedFile:
-        """Write a stream to a temporary file chunk by chunk, hashing as it goes."""
+    def open_staging(self, *, max_bytes: int) -> "Staging":
+        """A temporary file to write chunk by chunk as they arrive (push style)."""
         key = self.new_key()
         temp = self.path_for(key).with_suffix(TEMP_SUFFIX)
         temp.parent.mkdir(parents=True, exist_ok=True)
-        digest, size, head = hashlib.sha256(), 0, b""
+        return Staging(key, temp, max_bytes)
+
+    async def stage(self, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StagedFile:
+        """Write a stream to a temporary file chunk by chunk, hashing as it goes."""
+        staging = self.open_staging(max_bytes=max_bytes)
         try:
-            with temp.open("wb") as out:
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise TooLarge(f"larger than the {max_bytes // (1024 * 1024)} MB limit")
-                    head = head if len(head) >= 8192 else (head + chunk)[:8192]
-                    digest.update(chunk)
-                    out.write(chunk)
+            async for chunk in chunks:
+                staging.write(chunk)
+            return staging.finish()
         except BaseException:
-            temp.unlink(missing_ok=True)
+            staging.abort()
             raise
-        return StagedFile(key, temp, size, digest.hexdigest(), head)
 
     def promote(self, staged: StagedFile) -> None:
         """Move a staged file into place: called only after its row has committed."""
@@ -90,7 +132,11 @@ class LocalStorage:
         cutoff = time.time() - older_than_seconds
         removed = 0
         for temp in self.root.glob(f"*/*{TEMP_SUFFIX}"):
-            if temp.stat().st_mtime < cutoff:
+            try:
+                old = temp.stat().st_mtime < cutoff
+            except FileNotFoundError:  # finished or discarded while we looked
+                continue
+            if old:
                 temp.unlink(missing_ok=True)
                 removed += 1
         return removed

@@ -31,7 +31,6 @@ def _role_home(name: str, path: str, title: str, *roles: Role) -> None:
     )
 
 
-_role_home("portfolio_home", "/portfolio", "Your apprenticeship", Role.APPRENTICE)
 _role_home("caseload_home", "/caseload", "Your caseload", Role.TUTOR)
 _role_home("employer_home", "/dashboard", "Your apprentices", Role.EMPLOYER)
 _role_home("provider_home", "/provider", "Provider overview", Role.IQA, Role.ADMIN)

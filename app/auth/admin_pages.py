@@ -1,0 +1,200 @@
+"""Provider administration pages: employers and people. Admins only; other roles get 403."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.responses import Response
+
+from app.auth import admin
+from app.auth.deps import DbSession, Viewer, client_addr, require_roles
+from app.auth.password_pages import LinkMailer
+from app.errors import Conflict, Invalid
+from app.models import Organisation, Role, User
+from app.web.api import PathId
+from app.web.templating import redirect, render
+
+require_admin = require_roles(Role.ADMIN)
+Admin = Annotated[Viewer, Depends(require_admin)]
+router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])
+Text = Annotated[str, Form(max_length=400)]
+
+
+def admin_employer(employer_id: PathId, session: DbSession, viewer: Admin) -> Organisation:
+    """Another provider's employer, or no employer at all: the same 404."""
+    return admin.get_employer(session, viewer=viewer.user, employer_id=employer_id)
+
+
+def admin_person(user_id: PathId, session: DbSession, viewer: Admin) -> tuple[User, Organisation]:
+    return admin.get_user(session, viewer=viewer.user, user_id=user_id)
+
+
+Employer = Annotated[Organisation, Depends(admin_employer)]
+Person = Annotated[tuple[User, Organisation], Depends(admin_person)]
+
+
+@router.get("", name="admin_home")
+def admin_home(request: Request) -> Response:
+    return render(request, "admin/index.html")
+
+
+# Employers
+
+
+@router.get("/employers", name="admin_employers")
+def employers(request: Request, session: DbSession, viewer: Admin) -> Response:
+    rows = admin.list_employers(session, viewer=viewer.user)
+    return render(request, "admin/employers.html", {"rows": rows})
+
+
+@router.get("/employers/new", name="admin_employer_new")
+def employer_new(request: Request) -> Response:
+    return render(request, "admin/employer_form.html", {"employer": None, "name": ""})
+
+
+@router.post("/employers/new", name="admin_employer_new_submit")
+def employer_new_submit(
+    request: Request, session: DbSession, viewer: Admin, name: Text = ""
+) -> Response:
+    try:
+        admin.add_employer(session, viewer=viewer.user, name=name, client_addr=client_addr(request))
+    except Invalid as exc:
+        context = {"employer": None, "name": name, "error": exc.detail}
+        return render(request, "admin/employer_form.html", context, status=422)
+    return redirect(request, request.url_for("admin_employers").path)
+
+
+@router.get("/employers/{employer_id}", name="admin_employer")
+def employer_edit(request: Request, employer: Employer) -> Response:
+    context = {"employer": employer, "name": employer.name}
+    return render(request, "admin/employer_form.html", context)
+
+
+@router.post("/employers/{employer_id}", name="admin_employer_submit")
+def employer_edit_submit(
+    request: Request, session: DbSession, viewer: Admin, employer: Employer, name: Text = ""
+) -> Response:
+    """Only the name changes: other fields sent with it are never read."""
+    try:
+        admin.rename_employer(
+            session,
+            viewer=viewer.user,
+            employer=employer,
+            name=name,
+            client_addr=client_addr(request),
+        )
+    except Invalid as exc:
+        context = {"employer": employer, "name": name, "error": exc.detail}
+        return render(request, "admin/employer_form.html", context, status=422)
+    return redirect(request, request.url_for("admin_employers").path)
+
+
+# People
+
+
+@router.get("/users", name="admin_users")
+def users(
+    request: Request,
+    session: DbSession,
+    viewer: Admin,
+    role: Annotated[str, Query(max_length=20)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    """role="" (or anything unknown) shows everyone: the filter form's first choice."""
+    wanted = Role(role) if role in set(Role) else None
+    rows = admin.list_users(session, viewer=viewer.user, role=wanted, page=page)
+    context = {"rows": rows[: admin.PAGE_SIZE], "more": len(rows) > admin.PAGE_SIZE}
+    return render(request, "admin/users.html", context | {"role": wanted, "page": page})
+
+
+def _invite_page(
+    request: Request,
+    session: DbSession,
+    viewer: Viewer,
+    form: dict[str, str],
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    orgs = admin.organisations(session, viewer=viewer.user)
+    context = {"orgs": orgs, "roles": list(Role), "form": form, "error": error}
+    return render(request, "admin/user_invite.html", context, status=status)
+
+
+@router.get("/users/new", name="admin_user_invite")
+def invite_form(request: Request, session: DbSession, viewer: Admin) -> Response:
+    form = dict.fromkeys(("name", "email", "role", "organisation_id"), "")
+    return _invite_page(request, session, viewer, form)
+
+
+@router.post("/users/new", name="admin_user_invite_submit")
+def invite_submit(
+    request: Request,
+    session: DbSession,
+    viewer: Admin,
+    mailer: LinkMailer,
+    name: Text = "",
+    email: Text = "",
+    role: Text = "",
+    organisation_id: Text = "",
+) -> Response:
+    """Answers with a page, not a redirect: the activation link must never sit in a URL."""
+    form = {"name": name, "email": email, "role": role, "organisation_id": organisation_id}
+    try:
+        invited = admin.invite_user(
+            session, viewer=viewer.user, mailer=mailer, client_addr=client_addr(request), **form
+        )
+    except (Invalid, Conflict) as exc:
+        return _invite_page(request, session, viewer, form, error=exc.detail, status=422)
+    context = {"user": invited.user, "link": invited.link}
+    return render(request, "admin/user_invited.html", context, status=201)
+
+
+def _person_page(
+    request: Request, viewer: Viewer, person: tuple[User, Organisation], **ctx: object
+) -> Response:
+    user, org = person
+    context = {"user": user, "org": org, "roles": admin.roles_for(org), "error": None}
+    context |= {"is_self": user.id == viewer.user.id}
+    status = 422 if ctx.get("error") else 200
+    return render(request, "admin/user.html", context | ctx, status=status)
+
+
+@router.get("/users/{user_id}", name="admin_user")
+def person(request: Request, viewer: Admin, person: Person) -> Response:
+    return _person_page(request, viewer, person)
+
+
+@router.post("/users/{user_id}/role", name="admin_user_role")
+def person_role(
+    request: Request, session: DbSession, viewer: Admin, person: Person, role: Text = ""
+) -> Response:
+    """Only the role changes: an organisation or id sent with it is never read."""
+    user, org = person
+    try:
+        admin.change_role(
+            session,
+            viewer=viewer.user,
+            user=user,
+            org=org,
+            role=role,
+            client_addr=client_addr(request),
+        )
+    except Invalid as exc:
+        return _person_page(request, viewer, person, error=exc.detail, role=role)
+    return redirect(request, request.url_for("admin_user", user_id=user.id).path)
+
+
+@router.post("/users/{user_id}/disable", name="admin_user_disable")
+def person_disable(request: Request, session: DbSession, viewer: Admin, person: Person) -> Response:
+    user = admin.disable_user(
+        session, viewer=viewer.user, user=person[0], client_addr=client_addr(request)
+    )
+    return redirect(request, request.url_for("admin_user", user_id=user.id).path)
+
+
+@router.post("/users/{user_id}/enable", name="admin_user_enable")
+def person_enable(request: Request, session: DbSession, viewer: Admin, person: Person) -> Response:
+    user = admin.enable_user(
+        session, viewer=viewer.user, user=person[0], client_addr=client_addr(request)
+    )
+    return redirect(request, request.url_for("admin_user", user_id=user.id).path)

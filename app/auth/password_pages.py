@@ -1,0 +1,144 @@
+"""Activation, forgotten and reset passwords: pages reached from a one-time link, signed out."""
+
+import logging
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import Response
+
+from app.auth import links
+from app.auth.deps import DbSession, anon_csrf_token, client_addr
+from app.errors import Invalid
+from app.mail import outbox_in
+from app.web.templating import render
+
+router = APIRouter()
+PasswordField = Annotated[str, Form(max_length=1024)]
+LINK_PATH = re.compile(r"^/(activate|password/reset)/[^/?\s]+")
+
+
+class RedactLinkTokens(logging.Filter):
+    """The access log must not keep the tokens in activation and reset addresses."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            redacted = LINK_PATH.sub(r"/\1/[redacted]", args[2])
+            record.args = (*args[:2], redacted, *args[3:])
+        return True
+
+
+_access_log = logging.getLogger("uvicorn.access")
+if not any(isinstance(f, RedactLinkTokens) for f in _access_log.filters):
+    _access_log.addFilter(RedactLinkTokens())
+
+
+def link_mailer(request: Request) -> links.Mailer:
+    """Links point at PORTFOLIO_PUBLIC_URL: a forged Host header cannot redirect them."""
+    settings = request.app.state.settings
+    base = settings.public_url.rstrip("/")
+
+    def link(name: str, raw: str) -> str:
+        return base + request.app.url_path_for(name, token=raw)
+
+    return links.Mailer(outbox=outbox_in(settings.data_dir), link=link)
+
+
+LinkMailer = Annotated[links.Mailer, Depends(link_mailer)]
+
+
+def _link_invalid(request: Request) -> Response:
+    return render(request, "auth/link_invalid.html", status=404)
+
+
+def _form(
+    request: Request,
+    session: DbSession,
+    token: str,
+    purpose: str,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    anon_csrf_token(request)
+    found = links.find_usable(session, raw=token, purpose=purpose)
+    if found is None:
+        return _link_invalid(request)
+    action = request.url_for(f"{links.ROUTE_OF[purpose]}_submit", token=token)
+    context = {"purpose": purpose, "email": found[1].email, "action": action, "error": error}
+    return render(request, "auth/set_password.html", context, status=status)
+
+
+def _submit(
+    request: Request, session: DbSession, token: str, purpose: str, password: str, confirm: str
+) -> Response:
+    try:
+        links.set_password(
+            session,
+            raw=token,
+            purpose=purpose,
+            password=password,
+            confirm=confirm,
+            client_addr=client_addr(request),
+        )
+    except links.LinkNotUsable:
+        return _link_invalid(request)
+    except Invalid as exc:
+        # Shown with nothing kept but the reason: the boxes come back empty.
+        return _form(request, session, token, purpose, error=exc.detail, status=422)
+    # The link is spent, so there is nowhere to redirect back to: this page says what next.
+    return render(request, "auth/password_set.html", {"purpose": purpose})
+
+
+@router.get("/activate/{token}", name="activate")
+def activate_form(request: Request, token: str, session: DbSession) -> Response:
+    return _form(request, session, token, links.ACTIVATE)
+
+
+@router.post("/activate/{token}", name="activate_submit")
+def activate_submit(
+    request: Request,
+    token: str,
+    session: DbSession,
+    password: PasswordField = "",
+    confirm: PasswordField = "",
+) -> Response:
+    return _submit(request, session, token, links.ACTIVATE, password, confirm)
+
+
+@router.get("/password/reset/{token}", name="password_reset")
+def reset_form(request: Request, token: str, session: DbSession) -> Response:
+    return _form(request, session, token, links.RESET)
+
+
+@router.post("/password/reset/{token}", name="password_reset_submit")
+def reset_submit(
+    request: Request,
+    token: str,
+    session: DbSession,
+    password: PasswordField = "",
+    confirm: PasswordField = "",
+) -> Response:
+    return _submit(request, session, token, links.RESET, password, confirm)
+
+
+@router.get("/password/forgot", name="password_forgot")
+def forgot_form(request: Request) -> Response:
+    anon_csrf_token(request)
+    return render(request, "auth/forgot.html", {"email": "", "error": None})
+
+
+@router.post("/password/forgot", name="password_forgot_submit")
+def forgot_submit(
+    request: Request,
+    session: DbSession,
+    mailer: LinkMailer,
+    email: Annotated[str, Form(max_length=320)] = "",
+) -> Response:
+    if not email.strip():
+        error = "Enter the email address you sign in with."
+        return render(request, "auth/forgot.html", {"email": email, "error": error}, status=422)
+    links.request_reset(session, email=email, mailer=mailer, client_addr=client_addr(request))
+    # The same answer whether or not an account exists: the page must not tell who has one.
+    return render(request, "auth/forgot_sent.html")

@@ -1,0 +1,293 @@
+"""The evidence JSON API: list, create, change, submit and delete items; claims; files."""
+
+from typing import Annotated, Literal, TypeVar
+
+from fastapi import Query, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response, StreamingResponse
+
+from app.apprenticeships.deps import VisibleApprenticeship
+from app.auth.deps import CurrentViewer, DbSession, client_addr
+from app.evidence import queries, service
+from app.evidence.api_support import FILE_BODY, UPLOAD_BODY, checked, evidence_out
+from app.evidence.deps import (
+    ItemInScope,
+    Storage,
+    UploadLimits,
+    VisibleEvidence,
+    VisibleFile,
+    commit_now,
+)
+from app.evidence.downloads import file_response
+from app.evidence.schemas import (
+    ClaimsIn,
+    EvidenceForm,
+    EvidenceIn,
+    EvidenceOut,
+    EvidencePage,
+    EvidencePatch,
+    EvidenceSummaryOut,
+    VersionIn,
+    claims_mapping,
+)
+from app.evidence.service import FileChanges
+from app.evidence.uploads import receive_upload
+from app.models import EvidenceKind, EvidenceState
+from app.web.api import api_router, documented
+
+router = api_router(tags=["evidence"])
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+@router.get(
+    "/apprenticeships/{apprenticeship_id}/evidence",
+    name="api_evidence_list",
+    response_model=EvidencePage,
+    responses=documented(404, 422),
+)
+def list_evidence(
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: VisibleApprenticeship,
+    state: EvidenceState | None = None,
+    kind: EvidenceKind | None = None,
+    ksb: Annotated[str | None, Query(max_length=10, description="A KSB code, like K7")] = None,
+    sort: Literal["newest", "oldest"] = "newest",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> EvidencePage:
+    """The apprenticeship's evidence you may see (drafts only for their apprentice), by date."""
+    filters = queries.Filters(state, kind, ksb.upper() if ksb else None, sort == "newest")
+    rows = queries.list_items(
+        session,
+        viewer=viewer.user,
+        apprenticeship_id=apprenticeship.id or 0,
+        filters=filters,
+        limit=limit + 1,
+        offset=offset,
+    )
+    items = [EvidenceSummaryOut.model_validate(row) for row in rows[:limit]]
+    following = offset + limit if len(rows) > limit else None
+    return EvidencePage(items=items, limit=limit, offset=offset, next_offset=following)
+
+
+@router.post(
+    "/apprenticeships/{apprenticeship_id}/evidence",
+    name="api_evidence_create",
+    status_code=201,
+    response_model=EvidenceOut,
+    responses=documented(403, 404, 409, 422),
+)
+def create_evidence(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: VisibleApprenticeship,
+    body: EvidenceIn,
+) -> EvidenceOut:
+    """Create a draft (the apprentice only). Add files, then submit it when it is ready."""
+    item = checked(
+        session,
+        lambda: service.create_evidence(
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            form=body.to_form(),
+            files=FileChanges(),
+            submit=False,
+            client_addr=client_addr(request),
+        ),
+    )
+    return evidence_out(session, item)
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    name="api_evidence",
+    response_model=EvidenceOut,
+    responses=documented(404, 422),
+)
+def get_evidence(session: DbSession, found: VisibleEvidence) -> EvidenceOut:
+    return evidence_out(session, found.item)
+
+
+def _form(session: Session, found: ItemInScope) -> EvidenceForm:
+    claims = queries.claim_texts(session, item_id=found.item.id or 0)
+    return EvidenceForm.of(found.item, claims)
+
+
+@router.patch(
+    "/evidence/{evidence_id}",
+    name="api_evidence_update",
+    response_model=EvidenceOut,
+    responses=documented(403, 404, 409, 422),
+)
+def update_evidence(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: VisibleEvidence,
+    body: EvidencePatch,
+) -> EvidenceOut:
+    """Change a draft or referred item. `version` must be the one you read: 409 if stale."""
+    item = checked(
+        session,
+        lambda: service.update_evidence(
+            session,
+            viewer=viewer.user,
+            apprenticeship=found.apprenticeship,
+            item=found.item,
+            form=body.apply_to(_form(session, found)),
+            version=body.version,
+            files=FileChanges(),
+            submit=False,
+            client_addr=client_addr(request),
+        ),
+    )
+    return evidence_out(session, item)
+
+
+@router.delete(
+    "/evidence/{evidence_id}",
+    name="api_evidence_delete",
+    status_code=204,
+    response_class=Response,
+    responses=documented(403, 404, 409, 422),
+)
+def delete_evidence(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: VisibleEvidence,
+    storage: Storage,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """Delete a draft and its files. Give `version` to refuse (409) if it changed meanwhile."""
+    service.delete_evidence(
+        session,
+        viewer=viewer.user,
+        apprenticeship=found.apprenticeship,
+        item=found.item,
+        version=version,
+        storage=storage,
+        client_addr=client_addr(request),
+    )
+    commit_now(session)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/evidence/{evidence_id}/submit",
+    name="api_evidence_submit",
+    response_model=EvidenceOut,
+    responses=documented(403, 404, 409, 422),
+)
+def submit_evidence(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: VisibleEvidence,
+    body: VersionIn,
+) -> EvidenceOut:
+    """Send a draft or referred item for review; it needs claims, each with a justification."""
+    item = checked(
+        session,
+        lambda: service.submit_evidence(
+            session,
+            viewer=viewer.user,
+            apprenticeship=found.apprenticeship,
+            item=found.item,
+            version=body.version,
+            client_addr=client_addr(request),
+        ),
+    )
+    return evidence_out(session, item)
+
+
+@router.put(
+    "/evidence/{evidence_id}/claims",
+    name="api_evidence_claims",
+    response_model=EvidenceOut,
+    responses=documented(403, 404, 409, 422),
+)
+def put_claims(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: VisibleEvidence,
+    body: ClaimsIn,
+) -> EvidenceOut:
+    """Replace the item's claims: KSBs left out are no longer claimed."""
+    item = checked(
+        session,
+        lambda: service.set_claims(
+            session,
+            viewer=viewer.user,
+            apprenticeship=found.apprenticeship,
+            item=found.item,
+            claims=claims_mapping(body.claims),
+            version=body.version,
+            client_addr=client_addr(request),
+        ),
+    )
+    return evidence_out(session, item)
+
+
+@router.post(
+    "/evidence/{evidence_id}/files",
+    name="api_evidence_files",
+    status_code=201,
+    response_model=EvidenceOut,
+    responses=documented(403, 404, 409, 422) | {413: {"description": "The upload is too big."}},
+    openapi_extra=UPLOAD_BODY,
+)
+async def upload_files(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: VisibleEvidence,
+    storage: Storage,
+    limits: UploadLimits,
+) -> EvidenceOut:
+    """Add files (multipart/form-data, field `files`), streamed to storage as they arrive.
+
+    Every file is checked by its content; if any is refused, none is added (422)."""
+    # Refused before the body is read: a long upload is not streamed only to be turned away.
+    service.ensure_editable(
+        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
+    )
+    upload = await receive_upload(request, storage=storage, limits=limits)
+    changes = FileChanges(storage, limits.max_files, upload.files, upload.problems)
+
+    def add() -> EvidenceOut:
+        item = checked(
+            session,
+            lambda: service.add_files(
+                session,
+                viewer=viewer.user,
+                apprenticeship=found.apprenticeship,
+                item=found.item,
+                files=changes,
+                client_addr=client_addr(request),
+            ),
+        )
+        return evidence_out(session, item)
+
+    try:
+        return await run_in_threadpool(add)
+    except BaseException:
+        upload.discard(storage)
+        raise
+
+
+@router.get(
+    "/files/{file_id}",
+    name="api_file_download",
+    response_class=StreamingResponse,
+    responses=FILE_BODY | documented(404, 422),
+)
+def download_file(found: VisibleFile, storage: Storage) -> StreamingResponse:
+    """The file as uploaded, as an attachment with its stored content type."""
+    return file_response(storage, found.file)

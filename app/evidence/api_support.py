@@ -1,0 +1,93 @@
+"""Shared by the evidence API: field problems as 422 entries, items as JSON, documented bodies."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi.exceptions import RequestValidationError
+from sqlmodel import Session
+
+from app.evidence import queries
+from app.evidence.checks import InvalidEvidence, overclaim_warning
+from app.evidence.deps import commit_now
+from app.evidence.schemas import ClaimOut, DecisionOut, EvidenceOut, FileOut
+from app.models import EvidenceItem, EvidenceKind, EvidenceState
+
+T = TypeVar("T")
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "One or more files; the type is read from the content.",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+FILE_BODY: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The file, with its stored content type.",
+    }
+}
+
+
+def checked(session: Session, call: Callable[[], T]) -> T:
+    """Run a change and commit it before answering; field problems answer 422 with one entry
+    per field, like any invalid request body."""
+    try:
+        result = call()
+        commit_now(session)
+        return result
+    except InvalidEvidence as exc:
+        errors = [
+            {"loc": ("body", name), "msg": message, "type": "value_error"}
+            for name, message in exc.fields.items()
+        ]
+        raise RequestValidationError(errors) from exc
+
+
+def evidence_out(session: Session, item: EvidenceItem) -> EvidenceOut:
+    item_id = item.id or 0
+    claims = queries.item_claims(session, item_id=item_id)
+    warning = overclaim_warning(len(claims))
+    return EvidenceOut(
+        id=item_id,
+        apprenticeship_id=item.apprenticeship_id,
+        title=item.title,
+        occurred_on=item.occurred_on,
+        # Table models skip validation: a fresh row may still hold its defaults as plain text.
+        kind=EvidenceKind(item.kind),
+        reflection=item.reflection,
+        state=EvidenceState(item.state),
+        version=item.version,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        submitted_at=item.submitted_at,
+        claims=[ClaimOut.model_validate(claim) for claim in claims],
+        files=[
+            FileOut(
+                id=f.id or 0,
+                name=f.original_name,
+                content_type=f.content_type,
+                size_bytes=f.size_bytes,
+                sha256=f.sha256,
+                created_at=f.created_at,
+            )
+            for f in queries.item_files(session, item_id=item_id)
+        ],
+        decisions=[
+            DecisionOut.model_validate(row)
+            for row in queries.item_decisions(session, item_id=item_id)
+        ],
+        warnings=[warning] if warning else [],
+    )

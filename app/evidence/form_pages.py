@@ -1,0 +1,300 @@
+"""The evidence form (add and edit, with streamed file uploads), submitting and deleting.
+
+The form posts multipart/form-data. Without JavaScript the CSRF token travels in the action's
+query string, because a multipart body is never parsed before the route; htmx sends the header.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from app.apprenticeships.deps import VisibleApprenticeship
+from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr
+from app.errors import Conflict, DomainError
+from app.evidence import queries, service
+from app.evidence.checks import InvalidEvidence, overclaim_warning
+from app.evidence.deps import ItemInScope, Storage, UploadLimits, VisibleEvidence, commit_now
+from app.evidence.filetypes import PICKER_ACCEPT
+from app.evidence.labels import KSB_KINDS, LABELS
+from app.evidence.pages import FileView, file_views
+from app.evidence.schemas import EvidenceForm
+from app.evidence.service import FileChanges
+from app.evidence.storage import LocalStorage
+from app.evidence.uploads import Limits, Upload, receive_upload
+from app.models import Apprenticeship, EvidenceItem, Ksb
+from app.standards.queries import standard_ksbs
+from app.web.templating import is_htmx, redirect, render
+
+router = APIRouter()
+Version = Annotated[int, Form(ge=1, le=2**31 - 1)]
+
+
+def editable_apprenticeship(
+    viewer: CurrentViewer, apprenticeship: VisibleApprenticeship
+) -> Apprenticeship:
+    """403 for anyone but the apprentice, before a long upload is read."""
+    service.ensure_editable(viewer=viewer.user, apprenticeship=apprenticeship)
+    return apprenticeship
+
+
+def editable_item(viewer: CurrentViewer, found: VisibleEvidence) -> ItemInScope:
+    """403 for staff, 409 for an item waiting for review, before the upload is read."""
+    service.ensure_editable(
+        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
+    )
+    return found
+
+
+def deletable_item(viewer: CurrentViewer, found: VisibleEvidence) -> ItemInScope:
+    service.ensure_deletable(
+        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
+    )
+    return found
+
+
+EditableApprenticeship = Annotated[Apprenticeship, Depends(editable_apprenticeship)]
+EditableItem = Annotated[ItemInScope, Depends(editable_item)]
+DeletableItem = Annotated[ItemInScope, Depends(deletable_item)]
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What differs between adding and editing."""
+
+    title: str
+    action: str
+    cancel: str
+    apprenticeship: Apprenticeship
+    item: EvidenceItem | None = None
+    files: list[FileView] = field(default_factory=list)
+
+
+def _ksb_groups(ksbs: list[Ksb]) -> list[tuple[str, list[Ksb]]]:
+    groups: dict[str, list[Ksb]] = {label: [] for label in KSB_KINDS.values()}
+    for ksb in ksbs:
+        groups[KSB_KINDS[str(ksb.kind)]].append(ksb)
+    return [(label, rows) for label, rows in groups.items() if rows]
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    page: FormPage,
+    form: EvidenceForm,
+    *,
+    error: DomainError | None = None,
+    upload: Upload | None = None,
+) -> Response:
+    limits = Limits.of(request.app.state.settings)
+    removed = set(upload.getlist("remove_file")) if upload else set()
+    context = {
+        "page": page,
+        "form": form,
+        "heading": queries.heading(session, apprenticeship=page.apprenticeship),
+        "ksb_groups": _ksb_groups(standard_ksbs(session, page.apprenticeship.standard_id)),
+        "error": error.detail if error else None,
+        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
+        "warning": overclaim_warning(len(form.claims)),
+        "files_lost": bool(upload and (upload.files or upload.problems)),
+        "removed": removed,
+        "max_file_mb": limits.max_file_bytes // (1024 * 1024),
+        "max_files": limits.max_files,
+        "max_file_bytes": limits.max_file_bytes,
+        "accept": PICKER_ACCEPT,
+        "labels": LABELS,
+    }
+    template = "evidence/_form.html" if is_htmx(request) else "evidence/form.html"
+    return render(request, template, context, status=error.status_code if error else 200)
+
+
+def _new_page(request: Request, apprenticeship: Apprenticeship) -> FormPage:
+    return FormPage(
+        title="Add evidence",
+        action=str(request.url_for("evidence_create", apprenticeship_id=apprenticeship.id)),
+        cancel=str(request.url_for("portfolio_overview", apprenticeship_id=apprenticeship.id)),
+        apprenticeship=apprenticeship,
+    )
+
+
+def _edit_page(request: Request, session: Session, found: ItemInScope) -> FormPage:
+    item_id = found.item.id or 0
+    return FormPage(
+        title="Edit evidence",
+        action=str(request.url_for("evidence_update", evidence_id=item_id)),
+        cancel=str(request.url_for("evidence_item", evidence_id=item_id)),
+        apprenticeship=found.apprenticeship,
+        item=found.item,
+        files=file_views(queries.item_files(session, item_id=item_id)),
+    )
+
+
+def _file_changes(upload: Upload, storage: LocalStorage, limits: Limits) -> FileChanges:
+    removed = {int(raw) for raw in upload.getlist("remove_file") if raw.isdigit()}
+    return FileChanges(storage, limits.max_files, upload.files, upload.problems, removed)
+
+
+def _saved(
+    request: Request,
+    session: Session,
+    upload: Upload,
+    storage: LocalStorage,
+    attempt: Callable[[], EvidenceItem],
+    refused: Callable[[DomainError], Response],
+) -> Response:
+    """Run the change; staged files the change did not take are removed whatever happens."""
+    try:
+        item = attempt()
+        commit_now(session)
+    except (InvalidEvidence, Conflict) as exc:
+        upload.discard(storage)
+        return refused(exc)
+    except BaseException:
+        upload.discard(storage)
+        raise
+    return redirect(request, str(request.url_for("evidence_item", evidence_id=item.id)))
+
+
+@router.get("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_new")
+def evidence_new(
+    request: Request, session: DbSession, apprenticeship: EditableApprenticeship
+) -> Response:
+    return _form_page(request, session, _new_page(request, apprenticeship), EvidenceForm())
+
+
+def _create(
+    request: Request, session: Session, viewer: Viewer, apprenticeship: Apprenticeship,
+    storage: LocalStorage, upload: Upload,
+) -> Response:  # fmt: skip
+    form = EvidenceForm.from_upload(upload)
+    limits = Limits.of(request.app.state.settings)
+
+    def attempt() -> EvidenceItem:
+        return service.create_evidence(
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            form=form,
+            files=_file_changes(upload, storage, limits),
+            submit=upload.get("action") == "submit",
+            client_addr=client_addr(request),
+        )
+
+    def refused(exc: DomainError) -> Response:
+        page = _new_page(request, apprenticeship)
+        return _form_page(request, session, page, form, error=exc, upload=upload)
+
+    return _saved(request, session, upload, storage, attempt, refused)
+
+
+@router.post("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_create")
+async def evidence_create(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: EditableApprenticeship,
+    storage: Storage,
+    limits: UploadLimits,
+) -> Response:
+    upload = await receive_upload(request, storage=storage, limits=limits)
+    return await run_in_threadpool(
+        _create, request, session, viewer, apprenticeship, storage, upload
+    )
+
+
+@router.get("/evidence/{evidence_id}/edit", name="evidence_edit")
+def evidence_edit(request: Request, session: DbSession, found: EditableItem) -> Response:
+    claims = queries.claim_texts(session, item_id=found.item.id or 0)
+    form = EvidenceForm.of(found.item, claims)
+    return _form_page(request, session, _edit_page(request, session, found), form)
+
+
+def _update(
+    request: Request, session: Session, viewer: Viewer, found: ItemInScope,
+    storage: LocalStorage, upload: Upload,
+) -> Response:  # fmt: skip
+    form = EvidenceForm.from_upload(upload)
+    limits = Limits.of(request.app.state.settings)
+    version = upload.get("version")
+
+    def attempt() -> EvidenceItem:
+        return service.update_evidence(
+            session,
+            viewer=viewer.user,
+            apprenticeship=found.apprenticeship,
+            item=found.item,
+            form=form,
+            version=int(version) if version.isdigit() else 0,
+            files=_file_changes(upload, storage, limits),
+            submit=upload.get("action") == "submit",
+            client_addr=client_addr(request),
+        )
+
+    def refused(exc: DomainError) -> Response:
+        page = _edit_page(request, session, found)
+        return _form_page(request, session, page, form, error=exc, upload=upload)
+
+    return _saved(request, session, upload, storage, attempt, refused)
+
+
+@router.post("/evidence/{evidence_id}/edit", name="evidence_update")
+async def evidence_update(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: EditableItem,
+    storage: Storage,
+    limits: UploadLimits,
+) -> Response:
+    upload = await receive_upload(request, storage=storage, limits=limits)
+    return await run_in_threadpool(_update, request, session, viewer, found, storage, upload)
+
+
+@router.post("/evidence/{evidence_id}/submit", name="evidence_submit")
+def evidence_submit(
+    request: Request, session: DbSession, viewer: CurrentViewer, found: EditableItem,
+    version: Version,
+) -> Response:  # fmt: skip
+    """Submit as it stands; if something is missing, the edit form shows what."""
+    try:
+        service.submit_evidence(
+            session,
+            viewer=viewer.user,
+            apprenticeship=found.apprenticeship,
+            item=found.item,
+            version=version,
+            client_addr=client_addr(request),
+        )
+    except InvalidEvidence as exc:
+        form = EvidenceForm.of(found.item, queries.claim_texts(session, item_id=found.item.id or 0))
+        return _form_page(request, session, _edit_page(request, session, found), form, error=exc)
+    commit_now(session)
+    return redirect(request, str(request.url_for("evidence_item", evidence_id=found.item.id)))
+
+
+@router.get("/evidence/{evidence_id}/delete", name="evidence_delete_confirm")
+def evidence_delete_confirm(request: Request, found: DeletableItem) -> Response:
+    return render(request, "evidence/delete.html", {"item": found.item})
+
+
+@router.post("/evidence/{evidence_id}/delete", name="evidence_delete")
+def evidence_delete(
+    request: Request, session: DbSession, viewer: CurrentViewer, found: DeletableItem,
+    storage: Storage, version: Version,
+) -> Response:  # fmt: skip
+    service.delete_evidence(
+        session,
+        viewer=viewer.user,
+        apprenticeship=found.apprenticeship,
+        item=found.item,
+        version=version,
+        storage=storage,
+        client_addr=client_addr(request),
+    )
+    commit_now(session)
+    target = request.url_for("evidence_list", apprenticeship_id=found.apprenticeship.id)
+    return redirect(request, str(target))

@@ -1,0 +1,1 @@
+"""Benchmarks run by hand: a data generator and `bench/run`, which prints figures and ratios."""
