@@ -58,6 +58,7 @@ def postgres_unavailable_reason() -> str | None:
 def reset_postgres(url: str) -> None:
     engine = make_engine(url, pool_size=1)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '60s'"))
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
@@ -88,6 +89,8 @@ def postgres_migrated() -> str:
 def truncate_all(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
+        # A connection leaked by an earlier test would make TRUNCATE wait forever: fail instead.
+        conn.execute(text("SET LOCAL lock_timeout = '60s'"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 

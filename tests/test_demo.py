@@ -1,5 +1,6 @@
 """Demo data: the documented accounts, apprentices at different stages, realistic evidence."""
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -19,9 +20,11 @@ TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture
-def seeded(engine: Engine, settings: Settings) -> Session:
+def seeded(engine: Engine, settings: Settings) -> Iterator[Session]:
     demo.seed_demo(engine, settings=settings, apprentices=6, today=TODAY)
-    return open_session(engine)
+    # Closed at teardown: an open PostgreSQL transaction would block the next test's TRUNCATE.
+    with open_session(engine) as session:
+        yield session
 
 
 def count(session: Session, model: type) -> int:
