@@ -16,7 +16,9 @@ from app.models import ApiToken, Role, User, UserSession
 from app.web.api import API_PREFIX
 from app.web.templating import ANON_CSRF_COOKIE
 
-DbSession = Annotated[Session, Depends(get_session)]
+# scope="function": the commit happens before the response goes out, so a client that follows
+# our redirect (or reads what it just wrote) never looks before the change is there.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"

@@ -17,7 +17,6 @@ from app.evidence.deps import (
     UploadLimits,
     VisibleEvidence,
     VisibleFile,
-    commit_now,
 )
 from app.evidence.downloads import file_response
 from app.evidence.schemas import (
@@ -174,7 +173,6 @@ def delete_evidence(
         storage=storage,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     return Response(status_code=204)
 
 

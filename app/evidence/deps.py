@@ -48,13 +48,10 @@ def visible_file(file_id: PathId, session: DbSession, viewer: CurrentViewer) -> 
 
 
 def commit_now(session: Session) -> None:
-    """Commit before answering a change.
+    """Commit inside the caller's try block, where a failed commit must discard staged files.
 
-    The request's session dependency commits only after the response has gone (FastAPI's
-    default scope for dependencies with yield), so a browser following our redirect, or a
-    program reading what it just wrote, could look before the change is there; and a commit
-    that fails must fail the request rather than follow a success. The dependency's own
-    commit then has nothing left to do. Files move into place at this commit (pending.py).
+    Elsewhere the request's session dependency commits before the response is sent. Files
+    move into place at this commit (pending.py).
     """
     session.commit()
 

@@ -272,7 +272,6 @@ def evidence_submit(
     except InvalidEvidence as exc:
         form = EvidenceForm.of(found.item, queries.claim_texts(session, item_id=found.item.id or 0))
         return _form_page(request, session, _edit_page(request, session, found), form, error=exc)
-    commit_now(session)
     return redirect(request, str(request.url_for("evidence_item", evidence_id=found.item.id)))
 
 
@@ -295,6 +294,5 @@ def evidence_delete(
         storage=storage,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     target = request.url_for("evidence_list", apprenticeship_id=found.apprenticeship.id)
     return redirect(request, str(target))

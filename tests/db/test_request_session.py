@@ -1,0 +1,40 @@
+"""The request's transaction is committed before the response is sent."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from starlette.responses import Response
+
+from app.auth.deps import DbSession
+from app.db import open_session
+from app.models import Organisation
+
+
+class SeenResponse(Response):
+    """Records, as it starts sending, what another connection sees in the database."""
+
+    def __init__(self, engine: Engine, seen: list[int]) -> None:
+        super().__init__(status_code=204)
+        self.engine, self.seen = engine, seen
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with open_session(self.engine, read_only=True) as other:
+            self.seen.append(len(other.exec(select(Organisation)).all()))
+        await super().__call__(scope, receive, send)
+
+
+def test_a_write_is_visible_to_others_when_the_response_starts(app: FastAPI) -> None:
+    seen: list[int] = []
+
+    @app.get("/test-write")
+    def write(session: DbSession) -> Response:
+        session.add(Organisation(name="Written in the request", kind="provider"))
+        session.flush()
+        return SeenResponse(app.state.engine, seen)
+
+    with TestClient(app) as client:
+        assert client.get("/test-write").status_code == 204
+    assert seen == [1]
