@@ -12,14 +12,26 @@ from app.apprenticeships import pages as apprenticeship_pages
 from app.auth import admin_pages, password_pages, token_pages
 from app.auth import api as auth_api
 from app.auth import pages as auth_pages
+from app.auth.denied import DeniedAccessAudit
 from app.auth.deps import verify_csrf
 from app.dashboards import api as dashboards_api
-from app.dashboards import portfolio_pages
+from app.dashboards import dashboard_api, employer_pages, portfolio_pages, provider_pages
 from app.db import make_engine
 from app.evidence import api as evidence_api
 from app.evidence import downloads as evidence_downloads
 from app.evidence import form_pages as evidence_form_pages
 from app.evidence import pages as evidence_pages
+from app.gateway import api as gateway_api
+from app.gateway import pages as gateway_pages
+from app.notifications import api as notifications_api
+from app.notifications import pages as notifications_pages
+from app.notifications.badge import unread_for
+from app.quality import api as quality_api
+from app.quality import pages as quality_pages
+from app.review import api as review_api
+from app.review import caseload_pages as review_caseload_pages
+from app.review import grid_pages as review_grid_pages
+from app.review import pages as review_pages
 from app.settings import Settings
 from app.standards import api as standards_api
 from app.web import home
@@ -52,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.add_middleware(DeniedAccessAudit)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
     install_error_handlers(app)
@@ -71,4 +84,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(evidence_downloads.router)
     app.include_router(evidence_api.router)
     app.include_router(dashboards_api.router)
+    app.include_router(employer_pages.router)
+    app.include_router(provider_pages.router)
+    app.include_router(dashboard_api.router)
+    app.include_router(review_pages.router)
+    app.include_router(review_grid_pages.router)
+    app.include_router(review_caseload_pages.router)
+    app.include_router(review_api.router)
+    app.include_router(gateway_pages.router)
+    app.include_router(gateway_api.router)
+    app.include_router(quality_pages.router)
+    app.include_router(quality_api.router)
+    app.include_router(notifications_pages.router)
+    app.include_router(notifications_api.router)
+    # The nav's unread count (templating.py calls it through a Jinja global).
+    app.state.unread_counter = unread_for
     return app

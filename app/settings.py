@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     max_files_per_item: int = 20
     sqlite_busy_timeout_ms: int = 30_000
     db_pool_size: int = Field(default=10, ge=1)
+    # Denied requests recorded per user per minute; past it they are only counted (auth/denied.py).
+    denied_audit_per_minute: int = Field(default=20, ge=1)
     # Where people reach the app; emailed links use it, never the request's Host header.
     public_url: str = "http://127.0.0.1:8000"
 

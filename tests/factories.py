@@ -14,6 +14,7 @@ from app.models import (
     ClaimState,
     Duty,
     DutyKsb,
+    Event,
     EvidenceItem,
     EvidenceKind,
     EvidenceState,
@@ -23,6 +24,7 @@ from app.models import (
     KsbSignoff,
     Organisation,
     OrgKind,
+    ReviewDecision,
     Role,
     Standard,
     User,
@@ -227,3 +229,39 @@ def make_link_token(
     )
     _saved(session, token)
     return raw
+
+
+# --- Review decisions and events (gateway, IQA and notification tests) ---
+def make_decision(
+    session: Session, item: EvidenceItem, by: User, outcome: str = "accepted", feedback: str = ""
+) -> ReviewDecision:
+    """A decision row only: the item's own state is left as the caller made it."""
+    if outcome == "referred" and not feedback:
+        feedback = "Please add more detail."
+    decision = ReviewDecision(
+        evidence_id=_id(item), reviewer_id=_id(by), outcome=outcome, feedback=feedback
+    )
+    return _saved(session, decision)
+
+
+def make_event(
+    session: Session,
+    action: str,
+    *,
+    apprenticeship: Apprenticeship,
+    actor: User | None,
+    target_type: str = "evidence_item",
+    target_id: int | None = None,
+    data: dict[str, object] | None = None,
+) -> Event:
+    """An event as the services write it (who, what, which apprenticeship and provider)."""
+    event = Event(
+        action=action,
+        actor_id=_id(actor) if actor else None,
+        target_type=target_type,
+        target_id=target_id,
+        apprenticeship_id=_id(apprenticeship),
+        provider_id=apprenticeship.provider_id,
+        data=dict(data or {}),
+    )
+    return _saved(session, event)

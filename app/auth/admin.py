@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import links, policy, sessions
+from app.auth import api_tokens, links, policy, sessions
 from app.auth.accounts import NAME_MAX, add_user, role_fits
 from app.errors import Forbidden, Invalid, NotFound
 from app.models import Apprenticeship, Organisation, OrgKind, Role, User
@@ -287,8 +287,11 @@ def disable_user(session: Session, *, viewer: User, user: User, client_addr: str
     user.is_active = False
     session.add(user)
     sessions.end_user_sessions(session, user_id=user.id)
+    links.cancel_open_links(session, user_id=user.id)
     session.flush()
     _record(session, "auth.user_disabled", viewer=viewer, target=user, client_addr=client_addr)
+    # Revoked, not just blocked while disabled: enabling again must not revive them.
+    api_tokens.revoke_all_of(session, actor=viewer, owner=user, client_addr=client_addr)
     return user
 
 

@@ -86,9 +86,38 @@ def revoke_token(
     return row
 
 
+def revoke_all_of(session: Session, *, actor: User, owner: User, client_addr: str | None) -> int:
+    """Revokes every live token of owner (an admin disabling them): a later re-enable must
+    not bring back a token that may have leaked meanwhile. Returns how many were revoked."""
+    rows = live_tokens(session, viewer=owner)
+    for row in rows:
+        row.revoked_at = utcnow()
+        session.add(row)
+    session.flush()
+    for row in rows:
+        _audit(
+            session,
+            "auth.token_revoked",
+            viewer=actor,
+            row=row,
+            client_addr=client_addr,
+            reason="user_disabled",
+        )
+    return len(rows)
+
+
 def _audit(
-    session: Session, action: str, *, viewer: User, row: ApiToken, client_addr: str | None
+    session: Session,
+    action: str,
+    *,
+    viewer: User,
+    row: ApiToken,
+    client_addr: str | None,
+    reason: str | None = None,
 ) -> None:
+    data: dict[str, object] = {"name": row.name, "owner_id": row.user_id}
+    if reason is not None:
+        data["reason"] = reason
     audit.record(
         session,
         action=action,
@@ -96,7 +125,7 @@ def _audit(
         target_type="api_token",
         target_id=row.id,
         client_addr=client_addr,
-        data={"name": row.name, "owner_id": row.user_id},
+        data=data,
     )
 
 

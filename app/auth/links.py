@@ -76,6 +76,12 @@ def _spend_open_tokens(session: Session, *, user_id: int, purpose: str | None = 
     session.execute(statement.values(used_at=utcnow()))
 
 
+def cancel_open_links(session: Session, *, user_id: int) -> None:
+    """Every unused link of a user stops working (disabling them): re-enabling must not revive
+    a link mailed before."""
+    _spend_open_tokens(session, user_id=user_id)
+
+
 def issue_token(session: Session, *, user: User, purpose: str) -> str:
     """A new link token (256 random bits); returns the raw token, keeps only its hash."""
     assert user.id is not None and purpose in ROUTE_OF

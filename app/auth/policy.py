@@ -7,7 +7,15 @@ property-based test proves the two always agree.
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import col, select
 
-from app.models import Apprenticeship, EvidenceItem, EvidenceState, Organisation, Role, User
+from app.models import (
+    Apprenticeship,
+    Event,
+    EvidenceItem,
+    EvidenceState,
+    Organisation,
+    Role,
+    User,
+)
 
 PROVIDER_STAFF = (Role.TUTOR, Role.IQA, Role.ADMIN)
 
@@ -101,3 +109,78 @@ def can_edit_evidence(viewer: User, apprenticeship: Apprenticeship) -> bool:
 
 def can_review(viewer: User, apprenticeship: Apprenticeship) -> bool:
     return viewer.role == Role.TUTOR and apprenticeship.tutor_id == viewer.id
+
+
+# --- Review and sign-off (review/) ---
+def caseload_scope(viewer: User) -> ColumnElement[bool]:
+    """Over Apprenticeship: a tutor's caseload; IQA and admins see their provider's, read-only.
+
+    Apprentices and employers have no caseload."""
+    if viewer.role not in PROVIDER_STAFF:
+        return false()
+    return apprenticeship_scope(viewer)
+
+
+def in_caseload(viewer: User, apprenticeship: Apprenticeship) -> bool:
+    return viewer.role in PROVIDER_STAFF and can_see_apprenticeship(viewer, apprenticeship)
+
+
+def review_scope(viewer: User) -> ColumnElement[bool]:
+    """Over Apprenticeship: where the viewer decides evidence and signs KSBs off (the SQL twin
+    of can_decide). Only the apprenticeship's own tutor: IQA samples, admins manage accounts."""
+    if viewer.role != Role.TUTOR:
+        return false()
+    return and_(
+        col(Apprenticeship.tutor_id) == viewer.id,
+        col(Apprenticeship.provider_id) == viewer.organisation_id,
+    )
+
+
+def can_decide(viewer: User, apprenticeship: Apprenticeship) -> bool:
+    """Object twin of review_scope; refusing a visible apprenticeship answers 403."""
+    owner = (apprenticeship.tutor_id, apprenticeship.provider_id)
+    return viewer.role == Role.TUTOR and owner == (viewer.id, viewer.organisation_id)
+
+
+# --- Quality assurance (quality/) ---
+def iqa_scope(viewer: User) -> ColumnElement[bool]:
+    """Over Apprenticeship: where an IQA may read and sample review decisions (their provider's).
+    Nobody else samples, and nobody else sees the sampling pages."""
+    if viewer.role != Role.IQA:
+        return false()
+    return col(Apprenticeship.provider_id) == viewer.organisation_id
+
+
+def can_sample(viewer: User, apprenticeship: Apprenticeship) -> bool:
+    """Object twin of iqa_scope."""
+    return viewer.role == Role.IQA and apprenticeship.provider_id == viewer.organisation_id
+
+
+# --- Notifications (notifications/) ---
+# What each role is told about, from the event log of the apprenticeships it may see.
+NOTIFIED_ACTIONS: dict[Role, tuple[str, ...]] = {
+    Role.APPRENTICE: ("evidence.accepted", "evidence.referred", "ksb.signed_off"),
+    Role.EMPLOYER: ("evidence.accepted", "evidence.referred", "ksb.signed_off"),
+    Role.TUTOR: ("evidence.submitted",),
+}
+
+
+def notification_scope(viewer: User) -> ColumnElement[bool]:
+    """Over Event joined to its Apprenticeship: what the viewer is told of; never their own acts."""
+    actions = NOTIFIED_ACTIONS.get(viewer.role, ())
+    if not actions:
+        return false()
+    return and_(
+        apprenticeship_scope(viewer),
+        col(Event.action).in_(actions),
+        or_(col(Event.actor_id).is_(None), col(Event.actor_id) != viewer.id),
+    )
+
+
+def is_notified(viewer: User, event: Event, apprenticeship: Apprenticeship) -> bool:
+    """Object twin of notification_scope."""
+    return (
+        event.action in NOTIFIED_ACTIONS.get(viewer.role, ())
+        and can_see_apprenticeship(viewer, apprenticeship)
+        and event.actor_id != viewer.id
+    )

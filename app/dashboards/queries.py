@@ -132,6 +132,11 @@ def ksb_facts(session: Session, apprenticeship_ids: Sequence[int]) -> dict[int, 
     return facts
 
 
+def duty_facts(session: Session, standard_ids: Collection[int]) -> dict[int, tuple[DutyFacts, ...]]:
+    """Public name for the dashboards' cohort pages, which pair it with ksb_facts."""
+    return _duty_facts(session, standard_ids)
+
+
 def _duty_facts(
     session: Session, standard_ids: Collection[int]
 ) -> dict[int, tuple[DutyFacts, ...]]:

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import case, delete, func, insert, select
 from sqlmodel import Session, col
 
+from app.apprenticeships.locks import lock_apprenticeships
 from app.dashboards.coverage import ksb_state, tally
 from app.dashboards.queries import count_where, ksb_facts
 from app.models import (
-    Apprenticeship,
     ApprenticeshipSummary,
     Event,
     EvidenceItem,
@@ -28,9 +28,7 @@ def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) 
     if not ids:
         return
     session.flush()
-    session.execute(
-        select(col(Apprenticeship.id)).where(col(Apprenticeship.id).in_(ids)).with_for_update()
-    )
+    lock_apprenticeships(session, ids)
     facts = ksb_facts(session, ids)
     items = _item_stats(session, ids)
     activity = _last_activity(session, ids)

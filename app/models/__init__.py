@@ -13,7 +13,10 @@ from app.models.evidence import (
     EvidenceState,
     KsbClaim,
 )
+from app.models.gateway import GatewayCheck, GatewayRequirement
+from app.models.notifications import NotificationMarker
 from app.models.organisations import Organisation, OrgKind
+from app.models.quality import IqaSample, SampleVerdict
 from app.models.review import KsbSignoff, ReviewDecision
 from app.models.standards import KIND_PREFIX, Duty, DutyKsb, Ksb, KsbKind, Standard
 from app.models.summaries import ApprenticeshipSummary
@@ -35,16 +38,21 @@ __all__ = [
     "EvidenceItem",
     "EvidenceKind",
     "EvidenceState",
+    "GatewayCheck",
+    "GatewayRequirement",
+    "IqaSample",
     "Ksb",
     "KsbClaim",
     "KsbKind",
     "KsbSignoff",
     "LoginAttempt",
+    "NotificationMarker",
     "OneTimeToken",
     "OrgKind",
     "Organisation",
     "ReviewDecision",
     "Role",
+    "SampleVerdict",
     "Standard",
     "User",
     "UserSession",

@@ -1,14 +1,12 @@
-"""The start page and each role's home (simple lists until the dashboards land)."""
+"""The start page: the sign-in invitation, or a redirect to the viewer's own home."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.apprenticeships.queries import list_visible
-from app.auth.deps import CurrentViewer, DbSession, Viewer, current_viewer, require_roles
+from app.auth.deps import Viewer, current_viewer
 from app.auth.pages import ROLE_HOMES
-from app.models import Role
 from app.web.templating import redirect, render
 
 router = APIRouter()
@@ -19,18 +17,3 @@ def home(request: Request, viewer: Annotated[Viewer | None, Depends(current_view
     if viewer is not None:
         return redirect(request, request.url_for(ROLE_HOMES[viewer.user.role]).path)
     return render(request, "web/home.html")
-
-
-def _role_home(name: str, path: str, title: str, *roles: Role) -> None:
-    def page(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
-        rows = list_visible(session, viewer=viewer.user)
-        return render(request, "apprenticeships/list.html", {"rows": rows, "title": title})
-
-    router.add_api_route(
-        path, page, name=name, methods=["GET"], dependencies=[Depends(require_roles(*roles))]
-    )
-
-
-_role_home("caseload_home", "/caseload", "Your caseload", Role.TUTOR)
-_role_home("employer_home", "/dashboard", "Your apprentices", Role.EMPLOYER)
-_role_home("provider_home", "/provider", "Provider overview", Role.IQA, Role.ADMIN)

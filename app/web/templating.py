@@ -24,6 +24,20 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+def unread_notifications(request: Request) -> int | None:
+    """The nav's unread count: main.py installs the counter (notifications/badge.py), so that
+    this low layer imports nothing from the domains. None: no badge (anonymous, other roles)."""
+    counter = getattr(request.app.state, "unread_counter", None)
+    viewer = getattr(request.state, "viewer", None)
+    if counter is None or viewer is None:
+        return None
+    result: int | None = counter(request, viewer.user)
+    return result
+
+
+templates.env.globals["unread_notifications"] = unread_notifications
+
+
 def _page_context(request: Request) -> dict[str, Any]:
     viewer = getattr(request.state, "viewer", None)
     token = viewer.csrf_token if viewer else None

@@ -7,9 +7,10 @@ from httpx import Response
 from sqlmodel import Session, select
 
 from app.auth.tokens import digest
-from app.models import OneTimeToken, Role, User
+from app.models import ApiToken, OneTimeToken, Role, User
 from app.settings import Settings
 from tests.admin_world import World, actions, events, fresh, make_world, signed_in
+from tests.factories import bearer, make_api_token, make_link_token
 from tests.html_page import alert_text, parse, path_of, selected
 from tests.mailbox import only_link
 from tests.web_client import ORIGIN, PASSWORD, form_values, post, sign_in
@@ -284,3 +285,60 @@ def test_another_providers_person_is_not_found(
     )
     fresh(session, target)
     assert (target.role, target.is_active) == (Role.TUTOR, True)
+
+
+# Re-enabling starts afresh: nothing issued before the disable comes back to life
+
+
+def enable(client: TestClient, user: User) -> Response:
+    path = f"/admin/users/{user.id}"
+    return post(client, f"{path}/enable", {}, token_from=path)
+
+
+def test_re_enabling_does_not_revive_api_tokens(
+    admin: TestClient, world: World, session: Session, app: FastAPI
+) -> None:
+    raw = make_api_token(session, world.tutor)
+    session.commit()
+    with TestClient(app, base_url=ORIGIN) as program:
+        assert program.get("/api/v1/me", headers=bearer(raw)).status_code == 200
+        disable(admin, world.tutor)
+        assert enable(admin, world.tutor).status_code == 303
+        assert program.get("/api/v1/me", headers=bearer(raw)).status_code == 401
+
+
+def test_disabling_revokes_tokens_with_an_event_each(
+    admin: TestClient, world: World, session: Session
+) -> None:
+    make_api_token(session, world.tutor, "first")
+    make_api_token(session, world.tutor, "second")
+    session.commit()
+    disable(admin, world.tutor)
+    session.expire_all()
+    tokens = session.exec(select(ApiToken).where(ApiToken.user_id == world.tutor.id)).all()
+    assert [token.revoked_at is not None for token in tokens] == [True, True]
+    revoked = events(session, "auth.token_revoked")
+    assert sorted(event.data["name"] for event in revoked) == ["first", "second"]
+    assert {(e.actor_id, e.data["reason"]) for e in revoked} == {(world.admin.id, "user_disabled")}
+
+
+def test_re_enabling_does_not_revive_sessions(
+    admin: TestClient, world: World, app: FastAPI
+) -> None:
+    with TestClient(app, base_url=ORIGIN) as tutor_browser:
+        signed_in(tutor_browser, world.tutor)
+        disable(admin, world.tutor)
+        assert enable(admin, world.tutor).status_code == 303
+        assert tutor_browser.get("/caseload", follow_redirects=False).status_code == 303
+
+
+def test_re_enabling_does_not_revive_an_open_reset_link(
+    admin: TestClient, world: World, session: Session, app: FastAPI
+) -> None:
+    raw = make_link_token(session, world.tutor, "reset")
+    session.commit()
+    with TestClient(app, base_url=ORIGIN) as browser:
+        assert browser.get(f"/password/reset/{raw}").status_code == 200
+        disable(admin, world.tutor)
+        enable(admin, world.tutor)
+        assert browser.get(f"/password/reset/{raw}").status_code == 404

@@ -1,10 +1,15 @@
 """Signing in and out through the pages, as a browser does."""
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session, func, select
 
-from app.models import Event, LoginAttempt, UserSession
+from app.auth.tokens import digest
+from app.models import Event, LoginAttempt, User, UserSession
 from tests.factories import make_employer, make_provider, make_user
 from tests.web_client import PASSWORD, post, sign_in
 
@@ -81,6 +86,49 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(
     assert "do not match" in wrong.text and "do not match" in unknown.text
 
 
+def _comparable(response: Response, email: str, csrf: str) -> tuple[int, dict[str, str], str]:
+    """Status, headers and body, with the typed email and the form's CSRF token blanked out."""
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "date"}
+    body = response.text.replace(email, "EMAIL").replace(csrf, "CSRF")
+    return response.status_code, headers, body
+
+
+def test_wrong_password_and_unknown_email_get_identical_responses(
+    client: TestClient, tutor_email: str
+) -> None:
+    # An unknown address of the same length, so that even Content-Length cannot tell them apart.
+    local, domain = tutor_email.split("@")
+    unknown_email = f"{'z' * len(local)}@{domain}"
+    wrong = sign_in(client, tutor_email, "not the password at all")
+    unknown = sign_in(client, unknown_email, "not the password at all")
+    csrf = client.cookies["portfolio_csrf"]
+    assert _comparable(wrong, tutor_email, csrf) == _comparable(unknown, unknown_email, csrf)
+
+
+@pytest.fixture
+def argon2_verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every Argon2 verification (the slow part of a login) by the hash it checked."""
+    checked: list[str] = []
+    original = Argon2Hasher.verify
+
+    def counting(self: Argon2Hasher, password: str | bytes, hash: str | bytes) -> bool:
+        checked.append(hash if isinstance(hash, str) else hash.decode())
+        return original(self, password, hash)
+
+    monkeypatch.setattr(Argon2Hasher, "verify", counting)
+    return checked
+
+
+def test_unknown_email_still_verifies_a_password_hash(
+    client: TestClient, tutor_email: str, argon2_verifications: list[str]
+) -> None:
+    sign_in(client, tutor_email, "not the password at all")
+    assert len(argon2_verifications) == 1
+    sign_in(client, "nobody@example.org", "not the password at all")
+    assert len(argon2_verifications) == 2  # the same Argon2 work as for a real account
+    assert argon2_verifications[1].startswith("$argon2id$")
+
+
 def test_failed_login_keeps_the_email_typed(client: TestClient, tutor_email: str) -> None:
     response = sign_in(client, tutor_email, "wrong password here")
     assert f'value="{tutor_email}"' in response.text
@@ -105,6 +153,22 @@ def test_logout_ends_the_session_on_the_server(
     client.cookies.set("portfolio_session", raw)  # replaying the old cookie must not work
     assert client.get("/caseload", follow_redirects=False).status_code == 303
     assert session.exec(select(UserSession.ended_at)).one() is not None
+
+
+def test_logout_is_audited_without_the_session_id(
+    client: TestClient, tutor_email: str, session: Session
+) -> None:
+    sign_in(client, tutor_email)
+    raw = client.cookies["portfolio_session"]
+    post(client, "/logout", {})
+    session.commit()  # a fresh snapshot: SQLite keeps a reader on its first one
+    user = session.exec(select(User).where(User.email == tutor_email)).one()
+    event = session.exec(select(Event).where(Event.action == "auth.logout")).one()
+    assert (event.actor_id, event.target_type, event.target_id) == (user.id, "user", user.id)
+    assert event.client_addr == "testclient"
+    data = json.dumps(event.data)
+    assert raw not in data and digest(raw) not in data
+    assert not [key for key in event.data if "session" in key.lower()]
 
 
 def test_anonymous_visitor_is_sent_to_sign_in_and_back(client: TestClient) -> None:

@@ -1,5 +1,7 @@
 """Sessions: idle and absolute limits, secure cookies over https, seeing and ending sessions."""
 
+import json
+import logging
 from datetime import timedelta
 
 import pytest
@@ -8,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.models import User, UserSession, utcnow
-from tests.factories import make_provider, make_user
-from tests.web_client import PASSWORD, csrf_token, form_values, sign_in
+from app.models import Event, User, UserSession, utcnow
+from tests.factories import bearer, make_provider, make_user
+from tests.html_page import parse
+from tests.web_client import PASSWORD, csrf_token, form_values, post, sign_in
 
 
 @pytest.fixture
@@ -105,3 +108,26 @@ def test_user_sees_and_ends_another_session(app: FastAPI, session: Session, user
 def test_authenticated_pages_are_never_cached(client: TestClient, user: User) -> None:
     sign_in(client, user.email)
     assert client.get("/caseload").headers["Cache-Control"] == "no-store"
+
+
+def test_session_id_and_api_token_are_never_logged_or_audited(
+    client: TestClient, session: Session, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        sign_in(client, user.email)
+        raw_session = client.cookies["portfolio_session"]
+        created = post(
+            client, "/account/tokens", {"name": "Spreadsheet"}, token_from="/account/tokens"
+        )
+        raw_token = parse(created.text).find(id="new-token").text
+        assert client.get("/api/v1/me", headers=bearer(raw_token)).status_code == 200
+        post(client, "/logout", {})
+    assert raw_token.startswith("kp_") and len(raw_session) >= 22
+    assert "auth.logout" in caplog.text  # the audit log was captured at all
+    logged = [caplog.text] + [record.getMessage() for record in caplog.records]
+    assert not [line for line in logged if raw_session in line or raw_token in line]
+    session.commit()  # a fresh snapshot: SQLite keeps a reader on its first one
+    events = session.exec(select(Event)).all()
+    assert {"auth.login", "auth.token_created", "auth.logout"} <= {e.action for e in events}
+    data = [json.dumps(event.data) for event in events]
+    assert not [row for row in data if raw_session in row or raw_token in row]

@@ -1,0 +1,113 @@
+"""The employer's dashboard: cohort table (filtered with htmx, bookmarkable), CSV, heatmap,
+and one apprentice's progress (trend of sign-offs and duty coverage)."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from app.apprenticeships.deps import VisibleApprenticeship
+from app.auth.deps import DbSession, Viewer, require_roles
+from app.dashboards import cohort, heatmap
+from app.dashboards.charts import STATE_LABELS, STATES
+from app.dashboards.employer_views import (
+    CSV_HEADER,
+    RAG_WORDS,
+    STATUS_WORDS,
+    apprentice_context,
+    csv_rows,
+)
+from app.dashboards.export import to_csv
+from app.dashboards.queries import ksb_facts
+from app.models import Role
+from app.web.templating import is_htmx, render
+
+router = APIRouter()
+Employer = Annotated[Viewer, Depends(require_roles(Role.EMPLOYER))]
+Choice = Annotated[str, Query(max_length=100)]
+
+
+def _filters(q: str, rag: str, status: str) -> cohort.Filters:
+    return cohort.parse_filters(q, rag, status)
+
+
+def _common(filters: cohort.Filters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "params": filters.params(),
+        "rag_words": RAG_WORDS,
+        "status_words": STATUS_WORDS,
+        "states": STATES,
+        "state_labels": STATE_LABELS,
+    }
+
+
+@router.get("/dashboard", name="employer_home")
+def employer_home(
+    request: Request,
+    session: DbSession,
+    viewer: Employer,
+    q: Choice = "",
+    rag: Choice = "",
+    status: Choice = "",
+) -> Response:
+    """Filters are plain GET parameters: htmx swaps only the table, the URL keeps them."""
+    filters, today = _filters(q, rag, status), date.today()
+    rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=today)
+    duties = cohort.cohort_duties(session, rows=rows, today=today)
+    context = _common(filters) | {"rows": rows, "duties": duties}
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "cohort-results"
+    template = "dashboards/_cohort_results.html" if partial else "dashboards/employer.html"
+    return render(request, template, context)
+
+
+@router.get("/dashboard/cohort.csv", name="employer_export")
+def employer_export(
+    session: DbSession,
+    viewer: Employer,
+    q: Choice = "",
+    rag: Choice = "",
+    status: Choice = "",
+) -> Response:
+    """The table as shown (same filters), for a spreadsheet."""
+    filters, today = _filters(q, rag, status), date.today()
+    rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=today)
+    duties = cohort.cohort_duties(session, rows=rows, today=today)
+    body = to_csv(CSV_HEADER, csv_rows(rows, duties))
+    headers = {"Content-Disposition": 'attachment; filename="apprentices.csv"'}
+    return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/dashboard/heatmap", name="employer_heatmap")
+def employer_heatmap(
+    request: Request,
+    session: DbSession,
+    viewer: Employer,
+    q: Choice = "",
+    rag: Choice = "",
+    status: Choice = "",
+) -> Response:
+    """Every KSB of every apprentice in the (filtered) cohort, each cell a link to its evidence."""
+    filters = _filters(q, rag, status)
+    rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=date.today())
+    facts = ksb_facts(session, [row.apprenticeship_id for row in rows])
+    pattern = request.app.url_path_for("ksb_page", apprenticeship_id="__A__", code="__C__")
+    grid = heatmap.build(
+        [(row.apprenticeship_id, row.apprentice_name) for row in rows],
+        facts,
+        heatmap.link_maker(str(pattern)),
+    )
+    context = _common(filters) | {"grid": grid, "symbols": heatmap.SYMBOLS, "words": heatmap.WORDS}
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "heatmap-results"
+    template = "dashboards/_heatmap_grid.html" if partial else "dashboards/heatmap.html"
+    return render(request, template, context)
+
+
+@router.get("/dashboard/apprentices/{apprenticeship_id}", name="employer_apprentice")
+def employer_apprentice(
+    request: Request, session: DbSession, viewer: Employer, apprenticeship: VisibleApprenticeship
+) -> Response:
+    """One apprentice: sign-offs over time and which duties are fully evidenced."""
+    context = apprentice_context(session, apprenticeship=apprenticeship, today=date.today())
+    return render(request, "dashboards/apprentice.html", context)

@@ -1,0 +1,30 @@
+"""The provider overview for admins and IQA: coverage histogram, at-risk list, review queues
+per tutor and apprenticeships by status, all from apprenticeship_summary."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from app.auth.deps import DbSession, Viewer, require_roles
+from app.dashboards.charts import histogram
+from app.dashboards.employer_views import RAG_WORDS, STATUS_WORDS
+from app.dashboards.provider import overview
+from app.models import Role, utcnow
+from app.web.templating import render
+
+router = APIRouter()
+ProviderStaff = Annotated[Viewer, Depends(require_roles(Role.IQA, Role.ADMIN))]
+
+
+@router.get("/provider", name="provider_home")
+def provider_home(request: Request, session: DbSession, viewer: ProviderStaff) -> Response:
+    figures = overview(session, viewer=viewer.user, today=date.today(), now=utcnow())
+    context = {
+        "overview": figures,
+        "histogram": histogram(figures.bins),
+        "rag_words": RAG_WORDS,
+        "status_words": STATUS_WORDS,
+    }
+    return render(request, "dashboards/provider.html", context)

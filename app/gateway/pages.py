@@ -1,0 +1,114 @@
+"""The gateway page: readiness, blockers in words, the checklist; tick, untick and move.
+
+With htmx each change answers the checklist section alone (id "gateway"); without JavaScript a
+303 back to the page, or the whole page with the problem shown (422 keeps what was chosen).
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.apprenticeships.deps import VisibleApprenticeship
+from app.auth import policy
+from app.auth.deps import CurrentViewer, DbSession, client_addr
+from app.errors import Conflict, DomainError
+from app.evidence import queries as evidence_queries
+from app.evidence.checks import InvalidEvidence
+from app.gateway import service
+from app.gateway.deps import GatewayOwnApprenticeship
+from app.gateway.queries import gateway_view
+from app.models import Apprenticeship, User, utcnow
+from app.review.forms import Posted, posted_form
+from app.web.templating import is_htmx, redirect, render
+
+router = APIRouter()
+PostedForm = Annotated[Posted, Depends(posted_form)]
+
+
+def _page(
+    request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship,
+    error: DomainError | None = None, posted: Posted | None = None,
+) -> Response:  # fmt: skip
+    context: dict[str, Any] = {
+        "heading": evidence_queries.heading(session, apprenticeship=apprenticeship),
+        "view": gateway_view(session, apprenticeship=apprenticeship, today=utcnow().date()),
+        "can_change": policy.can_decide(viewer, apprenticeship),
+        "error": error.detail if error else None,
+        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
+        "blockers": getattr(error, "blockers", ()),
+        "typed": posted.fields() if posted else {},
+    }
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "gateway"
+    template = "gateway/_checklist.html" if partial else "gateway/page.html"
+    return render(request, template, context, status=error.status_code if error else 200)
+
+
+def _after(
+    request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship
+) -> Response:
+    if is_htmx(request):
+        return _page(request, session, viewer, apprenticeship)
+    url = request.url_for("gateway_page", apprenticeship_id=apprenticeship.id)
+    return redirect(request, str(url))
+
+
+@router.get("/portfolio/{apprenticeship_id}/gateway", name="gateway_page")
+def gateway_page(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: VisibleApprenticeship,
+) -> Response:
+    return _page(request, session, viewer.user, apprenticeship)
+
+
+@router.post("/portfolio/{apprenticeship_id}/gateway/tick", name="gateway_tick")
+def gateway_tick(
+    request: Request, session: DbSession, viewer: CurrentViewer,
+    apprenticeship: GatewayOwnApprenticeship, posted: PostedForm,
+) -> Response:  # fmt: skip
+    try:
+        service.tick_requirement(
+            session, viewer=viewer.user, apprenticeship=apprenticeship,
+            requirement=posted.get("requirement"),
+            evidence_id=posted.number("evidence_id") or None, client_addr=client_addr(request),
+        )  # fmt: skip
+    except (InvalidEvidence, Conflict) as exc:
+        session.rollback()
+        return _page(request, session, viewer.user, apprenticeship, exc, posted)
+    return _after(request, session, viewer.user, apprenticeship)
+
+
+@router.post("/portfolio/{apprenticeship_id}/gateway/untick", name="gateway_untick")
+def gateway_untick(
+    request: Request, session: DbSession, viewer: CurrentViewer,
+    apprenticeship: GatewayOwnApprenticeship, posted: PostedForm,
+) -> Response:  # fmt: skip
+    try:
+        service.untick_requirement(
+            session, viewer=viewer.user, apprenticeship=apprenticeship,
+            requirement=posted.get("requirement"), client_addr=client_addr(request),
+        )  # fmt: skip
+    except (InvalidEvidence, Conflict) as exc:
+        session.rollback()
+        return _page(request, session, viewer.user, apprenticeship, exc, posted)
+    return _after(request, session, viewer.user, apprenticeship)
+
+
+@router.post("/portfolio/{apprenticeship_id}/gateway/move", name="gateway_move")
+def gateway_move(
+    request: Request, session: DbSession, viewer: CurrentViewer,
+    apprenticeship: GatewayOwnApprenticeship,
+) -> Response:  # fmt: skip
+    """Move to gateway; while anything blocks it, a 409 page listing every blocker."""
+    try:
+        service.move_to_gateway(
+            session, viewer=viewer.user, apprenticeship=apprenticeship,
+            today=utcnow().date(), client_addr=client_addr(request),
+        )  # fmt: skip
+    except Conflict as exc:
+        session.rollback()
+        return _page(request, session, viewer.user, apprenticeship, exc)
+    return _after(request, session, viewer.user, apprenticeship)

@@ -1,0 +1,39 @@
+"""The notifications page: newest first, unread marked; 'mark all as read' posts the newest id
+shown, so anything that arrived after the page was drawn stays unread."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from app.auth.deps import CurrentViewer, DbSession
+from app.notifications.queries import list_notifications, unread_count
+from app.notifications.service import mark_read
+from app.review.forms import Posted, posted_form
+from app.web.templating import is_htmx, redirect, render
+
+router = APIRouter()
+PostedForm = Annotated[Posted, Depends(posted_form)]
+
+
+@router.get("/notifications", name="notifications")
+def notifications(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
+    rows = list_notifications(session, viewer=viewer.user)
+    context = {
+        "rows": rows,
+        "unread": sum(1 for row in rows if row.unread),
+        "unread_total": unread_count(session, viewer=viewer.user),
+        "newest": rows[0].id if rows else 0,
+    }
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "notifications"
+    template = "notifications/_list.html" if partial else "notifications/page.html"
+    return render(request, template, context)
+
+
+@router.post("/notifications/read", name="notifications_read")
+def notifications_read(
+    request: Request, session: DbSession, viewer: CurrentViewer, posted: PostedForm
+) -> Response:
+    raw = posted.number("up_to")
+    mark_read(session, viewer=viewer.user, up_to=raw or None)
+    return redirect(request, str(request.url_for("notifications")))

@@ -1,0 +1,108 @@
+"""Notifications are events of the viewer's apprenticeships (policy.notification_scope); unread
+are those after the viewer's marker. Each function is one statement, whatever the numbers."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from app.auth.policy import notification_scope
+from app.models import Apprenticeship, Event, EvidenceItem, NotificationMarker, User
+from app.notifications.words import describe
+
+Actor = aliased(User)
+Apprentice = aliased(User)
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    occurred_at: datetime
+    action: str
+    apprenticeship_id: int
+    evidence_id: int | None
+    ksb_code: str | None
+    text: str
+    unread: bool
+
+
+def _seen_up_to(viewer: User) -> Any:
+    """The viewer's marker as a scalar subquery: 0 until they first mark anything read."""
+    marker = sa_select(col(NotificationMarker.seen_up_to)).where(
+        col(NotificationMarker.user_id) == viewer.id
+    )
+    return func.coalesce(marker.scalar_subquery(), 0)
+
+
+def unread_count(session: Session, *, viewer: User) -> int:
+    statement = (
+        sa_select(func.count(col(Event.id)))
+        .join(Apprenticeship, col(Apprenticeship.id) == Event.apprenticeship_id)
+        .where(notification_scope(viewer), col(Event.id) > _seen_up_to(viewer))
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def newest_id(session: Session, *, viewer: User) -> int:
+    statement = (
+        sa_select(func.max(col(Event.id)))
+        .join(Apprenticeship, col(Apprenticeship.id) == Event.apprenticeship_id)
+        .where(notification_scope(viewer))
+    )
+    return int(session.execute(statement).scalar() or 0)
+
+
+def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> list[Notification]:
+    """The newest notifications, each with its words and whether it is unread."""
+    seen = _seen_up_to(viewer)
+    statement = (
+        sa_select(
+            col(Event.id),
+            col(Event.occurred_at),
+            col(Event.action),
+            col(Event.data),
+            col(Event.apprenticeship_id),
+            col(Event.target_type),
+            col(Event.target_id),
+            col(Actor.name),
+            col(Apprentice.name),
+            col(EvidenceItem.title),
+            (col(Event.id) > seen).label("unread"),
+        )
+        .join(Apprenticeship, col(Apprenticeship.id) == Event.apprenticeship_id)
+        .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
+        .outerjoin(Actor, col(Actor.id) == Event.actor_id)
+        .outerjoin(
+            EvidenceItem,
+            and_(
+                col(Event.target_type) == "evidence_item", col(EvidenceItem.id) == Event.target_id
+            ),
+        )
+        .where(notification_scope(viewer))
+        .order_by(col(Event.id).desc())
+        .limit(limit)
+    )
+    return [_notification(*row) for row in session.execute(statement)]
+
+
+def _notification(
+    event_id: int, occurred_at: datetime, action: str, data: dict[str, Any] | None,
+    apprenticeship_id: int, target_type: str, target_id: int | None, actor: str | None,
+    apprentice: str, title: str | None, unread: bool,
+) -> Notification:  # fmt: skip
+    data = data or {}
+    return Notification(
+        id=event_id,
+        occurred_at=occurred_at,
+        action=action,
+        apprenticeship_id=apprenticeship_id,
+        evidence_id=target_id if target_type == "evidence_item" else None,
+        ksb_code=str(data["code"]) if action.startswith("ksb.") and data.get("code") else None,
+        text=describe(action, data=data, actor=actor, apprentice=apprentice, title=title),
+        unread=bool(unread),
+    )

@@ -1,0 +1,61 @@
+"""Recording an IQA's sample of a review decision: one per decision, decided by the database."""
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from app import audit
+from app.errors import Conflict, Forbidden
+from app.evidence.checks import InvalidEvidence
+from app.models import IqaSample, Role, SampleVerdict, User, utcnow
+from app.quality.queries import DecisionRow
+
+COMMENT_MAX = 4_000
+ALREADY = "This decision has already been sampled (perhaps someone has just done it)."
+
+
+def _checked(verdict: str, comment: str | None) -> tuple[SampleVerdict, str]:
+    text = (comment or "").strip()
+    problems = {}
+    if verdict not in tuple(SampleVerdict):
+        problems["verdict"] = "Say whether you agree or disagree with the decision."
+    elif verdict == SampleVerdict.DISAGREE and not text:
+        problems["comment"] = "Say why you disagree, so that the tutor can act on it."
+    if len(text) > COMMENT_MAX:
+        problems["comment"] = f"Keep the comment under {COMMENT_MAX:,} characters."
+    if problems:
+        raise InvalidEvidence(problems)
+    return SampleVerdict(verdict), text
+
+
+def _insert_once(session: Session, values: dict[str, Any]) -> bool:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(IqaSample).values(**values).on_conflict_do_nothing(index_elements=["decision_id"])
+    )
+    # RETURNING, not rowcount: an ORM-enabled insert's rowcount is not reliable on PostgreSQL.
+    return session.execute(statement.returning(col(IqaSample.id))).first() is not None
+
+
+def sample_decision(
+    session: Session, *, viewer: User, decision: DecisionRow, verdict: str, comment: str | None,
+    client_addr: str,
+) -> None:  # fmt: skip
+    """Agree or disagree with a decision (a comment is required to disagree); a second is 409."""
+    if viewer.role != Role.IQA:
+        raise Forbidden("Only quality assurance staff sample decisions.")
+    checked, text = _checked(verdict, comment)
+    values = {
+        "decision_id": decision.id, "sampled_by_id": viewer.id, "verdict": checked.value,
+        "comment": text, "sampled_at": utcnow(),
+    }  # fmt: skip
+    if not _insert_once(session, values):
+        raise Conflict(ALREADY)
+    audit.record(
+        session, action="iqa.sampled", actor=viewer, target_type="review_decision",
+        target_id=decision.id, apprenticeship_id=decision.apprenticeship_id,
+        provider_id=decision.provider_id, client_addr=client_addr,
+        data={"verdict": checked.value, "comment": text, "reviewer_id": decision.reviewer_id},
+    )  # fmt: skip

@@ -1,0 +1,149 @@
+"""Review pages: the queue (deciding several items at once) and one item's review."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.auth.deps import CurrentViewer, DbSession, client_addr
+from app.errors import Conflict, DomainError, NotFound
+from app.evidence import queries as evidence_queries
+from app.evidence.checks import InvalidEvidence
+from app.evidence.deps import ItemInScope
+from app.evidence.labels import LABELS
+from app.evidence.pages import file_views
+from app.models import EvidenceState, utcnow
+from app.review import queue
+from app.review.decisions import ItemToDecide, Outcome, Verdict, decide_item, decide_items
+from app.review.deps import CaseloadViewer, DecidableEvidence, TutorViewer
+from app.review.forms import Posted, posted_form
+from app.review.schemas import DecisionForm
+from app.web.templating import is_htmx, redirect, render
+
+router = APIRouter()
+PostedForm = Annotated[Posted, Depends(posted_form)]
+
+
+# --- The queue ---
+def _queue_page(
+    request: Request, session: Session, viewer: CurrentViewer, *,
+    error: DomainError | None = None, posted: Posted | None = None,
+) -> Response:  # fmt: skip
+    found = queue.review_queue(session, viewer=viewer.user, now=utcnow())
+    context = {
+        "rows": found.rows,
+        "total": found.total,
+        "can_decide": any(row.decidable for row in found.rows),
+        "chosen": set(_chosen(posted)) if posted else set(),
+        "feedback": posted.get("feedback") if posted else "",
+        "error": error.detail if error else None,
+        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
+        "labels": LABELS,
+    }
+    status = error.status_code if error else 200
+    return render(request, "review/queue.html", context, status=status)
+
+
+def _chosen(posted: Posted) -> list[int]:
+    return [int(raw) for raw in posted.getlist("evidence") if raw.isdigit() and len(raw) < 10]
+
+
+@router.get("/review/queue", name="review_queue")
+def review_queue(request: Request, session: DbSession, viewer: CaseloadViewer) -> Response:
+    return _queue_page(request, session, viewer)
+
+
+def _targets(session: Session, viewer: CurrentViewer, posted: Posted) -> list[ItemToDecide]:
+    ids = _chosen(posted)
+    if not ids:
+        raise InvalidEvidence({"evidence": "Tick the evidence you want to decide on."})
+    found = queue.visible_items(session, viewer=viewer.user, item_ids=ids)
+    if len(found) != len(set(ids)):
+        raise NotFound("We could not find some of that evidence.")
+    return [
+        ItemToDecide(item, apprenticeship, posted.number(f"version-{item.id}"))
+        for item, apprenticeship in found
+    ]
+
+
+@router.post("/review/queue", name="review_queue_decide")
+def review_queue_decide(
+    request: Request, session: DbSession, viewer: TutorViewer, posted: PostedForm
+) -> Response:
+    """Accept the ticked items, or refer them all back with the one feedback text."""
+    outcome: Outcome = "accept" if posted.get("outcome") == "accept" else "refer"
+    try:
+        targets = _targets(session, viewer, posted)
+        verdict = Verdict(outcome, posted.get("feedback"))
+        decide_items(
+            session, viewer=viewer.user, targets=targets, verdicts=[verdict] * len(targets),
+            client_addr=client_addr(request),
+        )  # fmt: skip
+    except (InvalidEvidence, Conflict) as exc:
+        session.rollback()  # a batch is all or nothing
+        return _queue_page(request, session, viewer, error=exc, posted=posted)
+    return redirect(request, str(request.url_for("review_queue")))
+
+
+# --- One item ---
+def _default_choices(claims: list[evidence_queries.ClaimRow]) -> dict[str, str]:
+    """What the radio buttons start at: the claim's own decision, else confirm."""
+    return {c.ksb_code: "reject" if c.state == "rejected" else "confirm" for c in claims}
+
+
+def _review_context(session: Session, found: ItemInScope, form: DecisionForm) -> dict[str, Any]:
+    item_id = found.item.id or 0
+    claims = evidence_queries.item_claims(session, item_id=item_id)
+    return {
+        "heading": evidence_queries.heading(session, apprenticeship=found.apprenticeship),
+        "item": found.item,
+        "claims": claims,
+        "choices": _default_choices(claims) | form.claims,
+        "form": form,
+        "files": file_views(evidence_queries.item_files(session, item_id=item_id)),
+        "decisions": evidence_queries.item_decisions(session, item_id=item_id),
+        "waiting": found.item.state == EvidenceState.SUBMITTED,
+        "labels": LABELS,
+    }
+
+
+def _review_page(
+    request: Request, session: Session, found: ItemInScope, form: DecisionForm,
+    error: DomainError | None = None, version: int | None = None,
+) -> Response:  # fmt: skip
+    context = _review_context(session, found, form) | {
+        "error": error.detail if error else None,
+        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
+        "version": version or found.item.version,
+    }
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "decision"
+    template = "review/_decision.html" if partial else "review/item.html"
+    return render(request, template, context, status=error.status_code if error else 200)
+
+
+@router.get("/evidence/{evidence_id}/review", name="evidence_review")
+def evidence_review(request: Request, session: DbSession, found: DecidableEvidence) -> Response:
+    """Everything the apprentice sent, and the decision form while it waits for review."""
+    return _review_page(request, session, found, DecisionForm())
+
+
+@router.post("/evidence/{evidence_id}/review", name="evidence_decide")
+def evidence_decide(
+    request: Request, session: DbSession, viewer: CurrentViewer, found: DecidableEvidence,
+    posted: PostedForm,
+) -> Response:  # fmt: skip
+    form = DecisionForm.of(posted.fields())
+    version = posted.number("version")
+    try:
+        decide_item(
+            session, viewer=viewer.user,
+            target=ItemToDecide(found.item, found.apprenticeship, version),
+            verdict=form.verdict(), client_addr=client_addr(request),
+        )  # fmt: skip
+    except (InvalidEvidence, Conflict) as exc:
+        session.rollback()
+        # Typed input is kept on a 422; after a 409 the page shows the item as it now is.
+        kept = version if isinstance(exc, InvalidEvidence) else None
+        return _review_page(request, session, found, form, exc, kept)
+    return redirect(request, str(request.url_for("evidence_item", evidence_id=found.item.id)))
