@@ -51,9 +51,19 @@ def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent."""
     read_only = request.method in ("GET", "HEAD")
     with open_session(request.app.state.engine, read_only=read_only) as session:
+        # Page furniture rendered inside the request (the nav's unread count) reads through
+        # this session: a second connection per request can exhaust the pool under load.
+        request.state.db_session = session
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+        finally:
+            request.state.db_session = None
+
+
+def request_session(request: Request) -> Session | None:
+    """The request's own session while its route runs; None afterwards (error pages)."""
+    return getattr(request.state, "db_session", None)

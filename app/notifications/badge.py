@@ -1,8 +1,9 @@
-"""The unread count in the navigation: one statement, on its own short read-only session.
+"""The unread count in the navigation: one statement, on the request's own session.
 
-templating.py cannot reach the request's session (render is called with the request only), so
 main.py installs this as app.state.unread_counter and the nav calls it through a Jinja global.
-A failure here must never break the page it decorates: it then shows no badge.
+Pages rendered after the request's session has closed (error pages) open a short one: the
+request's connection is back in the pool by then. A failure here must never break the page
+it decorates: it then shows no badge.
 """
 
 import logging
@@ -11,7 +12,7 @@ from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.policy import NOTIFIED_ACTIONS
-from app.db import open_session
+from app.db import open_session, request_session
 from app.models import User
 from app.notifications.queries import unread_count
 
@@ -23,8 +24,11 @@ def unread_for(request: Request, user: User) -> int | None:
     if user.role not in NOTIFIED_ACTIONS:
         return None
     try:
-        with open_session(request.app.state.engine, read_only=True) as session:
+        session = request_session(request)
+        if session is not None:
             return unread_count(session, viewer=user)
+        with open_session(request.app.state.engine, read_only=True) as own:
+            return unread_count(own, viewer=user)
     except SQLAlchemyError:
         log.exception("unread count failed for user %s", user.id)
         return None

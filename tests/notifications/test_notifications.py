@@ -142,6 +142,27 @@ def test_the_nav_shows_the_unread_count(client: TestClient, busy: World) -> None
     assert badge(client.get("/notifications").text) == "3 unread"
 
 
+def test_the_nav_count_reads_through_the_request_connection(
+    client: TestClient, busy: World
+) -> None:
+    """A second connection per page would exhaust the pool under concurrent load."""
+    signed_in(client, busy.a.apprentice)
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    checkouts = 0
+
+    def count(*_args: Any) -> None:
+        nonlocal checkouts
+        checkouts += 1
+
+    event.listen(engine, "checkout", count)
+    try:
+        html = client.get("/portfolio").text
+    finally:
+        event.remove(engine, "checkout", count)
+    assert badge(html) == "3 unread"
+    assert checkouts == 1
+
+
 def test_iqa_has_no_notifications_link(client: TestClient, busy: World) -> None:
     signed_in(client, busy.a.iqa)
     assert not parse(client.get("/account/tokens").text).has("a", id="nav-notifications")
