@@ -23,6 +23,8 @@ from app.models import (
     Event,
     EvidenceFile,
     EvidenceItem,
+    GatewayCheck,
+    IqaSample,
     Ksb,
     KsbClaim,
     KsbSignoff,
@@ -40,12 +42,19 @@ BATCH = 250
 DEFAULT_APPRENTICES = 6
 # Apprentices beyond this many get no generated files: 10,000 cohorts stay quick to seed.
 FILES_FOR_FIRST = 24
+# Gateway ticks for the most advanced apprentice of the first batch, each shown by an item.
+DEMO_TICKS = ("employer_declaration", "time_on_programme")
+DISAGREE_COMMENT = (
+    "The reflection does not say what the apprentice did themselves; "
+    "I would have referred this for more detail on their own part."
+)
 
 
 @dataclass(frozen=True)
 class People:
     provider_id: int
     tutor_id: int
+    iqa_id: int
     employer_ids: tuple[int, ...]
     password_hash: str
 
@@ -110,7 +119,9 @@ def _seed_people(session: Session, plan: dict[str, Any], password: str) -> Peopl
             password_hash=password_hash,
         )
         employer_ids.append(org_id)
-    return People(provider_id, staff_ids["tutor"], tuple(employer_ids), password_hash)
+    return People(
+        provider_id, staff_ids["tutor"], staff_ids["iqa"], tuple(employer_ids), password_hash
+    )
 
 
 def _add(session: Session, model: type[Any], **values: Any) -> int:
@@ -254,6 +265,7 @@ def _plan_evidence(
                     apprenticeship_id,
                     people,
                     decided,
+                    _decision_data(feedback, claims),
                 )
             )
         if state == "accepted" and (today - occurred).days > 60:
@@ -281,6 +293,15 @@ def _plan_evidence(
                             {"code": code},
                         )
                     )
+
+
+def _decision_data(feedback: str, claims: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """What the review service records with a decision, so notifications read the same."""
+    return {
+        "feedback": feedback,
+        "confirmed": sorted(code for code, state, _ in claims if state == "confirmed"),
+        "rejected": sorted(code for code, state, _ in claims if state == "rejected"),
+    }
 
 
 def _event(
@@ -354,7 +375,12 @@ def _seed_batch(
     for i, uid, aid, start in zip(indexes, user_ids, apprenticeship_ids, starts, strict=True):
         _plan_evidence(plan, people, i, aid, uid, start, today, batch, ksb_ids)
     item_ids = _insert(session, EvidenceItem, batch.items)
-    _insert_rest(session, batch, item_ids, ksb_ids)
+    decision_ids = _insert_rest(session, batch, item_ids, ksb_ids)
+    if indexes.start == 0:  # one showcase per cohort, not one per batch
+        months = [a["months_in"] for a in apprentices]
+        advanced = apprenticeship_ids[months.index(max(months))]
+        _seed_gateway_ticks(session, people, batch, item_ids, advanced, today)
+        _seed_iqa_samples(session, people, batch, decision_ids, today)
     refresh_summaries(session, apprenticeship_ids=apprenticeship_ids)
     files = [
         (item_ids[n], row)
@@ -366,7 +392,8 @@ def _seed_batch(
 
 def _insert_rest(
     session: Session, batch: Batch, item_ids: list[int], ksb_ids: dict[str, int]
-) -> None:
+) -> list[int]:
+    """Claims, decisions, sign-offs and events; returns the decision ids in batch order."""
     claims = [
         {"evidence_id": item_ids[n], "ksb_id": ksb_ids[code], "state": state, "justification": text}
         for n, item_claims in enumerate(batch.claims)
@@ -376,14 +403,65 @@ def _insert_rest(
     for event in batch.events:
         if event["target_type"] == "evidence_item":
             event["target_id"] = item_ids[event["target_id"]]
-    for model, rows in (
-        (KsbClaim, claims),
-        (ReviewDecision, decisions),
-        (KsbSignoff, batch.signoffs),
-        (Event, batch.events),
-    ):
+    for model, rows in ((KsbClaim, claims), (KsbSignoff, batch.signoffs), (Event, batch.events)):
         if rows:
             session.execute(insert(model), rows)
+    return _insert(session, ReviewDecision, decisions)
+
+
+def _seed_gateway_ticks(
+    session: Session, people: People, batch: Batch, item_ids: list[int], apprenticeship_id: int,
+    today: date,
+) -> None:  # fmt: skip
+    """A tutor has ticked a couple of requirements, each with one of the apprentice's items."""
+    shown_by = [
+        item_ids[n]
+        for n, row in enumerate(batch.items)
+        if row["apprenticeship_id"] == apprenticeship_id and row["state"] == "accepted"
+    ]
+    day = today - timedelta(days=3)
+    ticks = [
+        {"apprenticeship_id": apprenticeship_id, "requirement": requirement,
+         "evidence_id": evidence_id, "ticked_by_id": people.tutor_id, "ticked_at": _at(day, 16)}
+        for requirement, evidence_id in zip(DEMO_TICKS, shown_by, strict=False)
+    ]  # fmt: skip
+    events = [
+        _event("gateway.check_ticked", people.tutor_id, "apprenticeship", apprenticeship_id,
+               apprenticeship_id, people, day,
+               {"requirement": t["requirement"], "evidence_id": t["evidence_id"]})
+        for t in ticks
+    ]  # fmt: skip
+    if ticks:
+        session.execute(insert(GatewayCheck), ticks)
+        session.execute(insert(Event), events)
+
+
+def _seed_iqa_samples(
+    session: Session, people: People, batch: Batch, decision_ids: list[int], today: date
+) -> None:
+    """The IQA has sampled two acceptances: agreed with one, disagreed with the other."""
+    accepted = [
+        (decision_id, batch.items[n]["apprenticeship_id"], row)
+        for decision_id, (n, row) in zip(decision_ids, batch.decisions, strict=True)
+        if row["outcome"] == "accepted"
+    ]
+    if len(accepted) < 2:
+        return
+    chosen = ((accepted[0], "agree", ""), (accepted[-1], "disagree", DISAGREE_COMMENT))
+    samples, events = [], []
+    for (decision_id, apprenticeship_id, row), verdict, comment in chosen:
+        day = min(row["decided_at"].date() + timedelta(days=5), today)
+        samples.append(
+            {"decision_id": decision_id, "sampled_by_id": people.iqa_id, "verdict": verdict,
+             "comment": comment, "sampled_at": _at(day, 12)}
+        )  # fmt: skip
+        data = {"verdict": verdict, "comment": comment, "reviewer_id": people.tutor_id}
+        events.append(
+            _event("iqa.sampled", people.iqa_id, "review_decision", decision_id,
+                   apprenticeship_id, people, day, data)
+        )  # fmt: skip
+    session.execute(insert(IqaSample), samples)
+    session.execute(insert(Event), events)
 
 
 def _attach_files(

@@ -13,7 +13,7 @@ from typing import Any
 
 from bench.harness import LoadStats
 
-# Bars from issue 7. A placeholder page is measured and charted but not judged.
+# Bars from issue 7. A page not built yet, or one that answered errors, is not judged.
 RPS_SHARE = 0.3  # requests/s >= 0.3 x min(framework ceiling, 1000 / (SQL + render ms))
 UPLOAD_SHARE = 0.25  # 1 GiB upload >= 0.25 x the disk's write speed
 MEMORY_MIB = 32.0  # server memory growth during the upload stays under this
@@ -24,7 +24,7 @@ BASIS_LABELS = {"sql+render": "(SQL + render)", "sql": "SQL", "full-scan": "full
 class PageResult:
     name: str
     title: str
-    status: str  # built, placeholder or not built yet
+    status: str  # built or not built yet
     path: str | None = None
     viewer: str | None = None
     latency: LoadStats | None = None  # one connection: the page's own time, no queueing

@@ -75,7 +75,7 @@ def _uploads_table(run: Run) -> Any:
 def _bars_table(bars: list[Bar]) -> Any:
     from rich.table import Table
 
-    table = Table(title="Bars (issue 7); n/a = placeholder page or failed request, not judged")
+    table = Table(title="Bars (issue 7); n/a = not built, errors, or not the judged size")
     for heading in ("Target", "Bar", "Figure", "Limit", "Ratio", "Verdict"):
         table.add_column(
             heading, justify="right" if heading in ("Figure", "Limit", "Ratio") else "left"

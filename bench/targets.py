@@ -1,7 +1,6 @@
 """The table of what `bench/run` measures: each page, who views it, and the SQL it is compared with.
 
-A page that is not in the app yet shows as "not built yet"; the simple lists that stand in for
-the real pages until issues 4-6 land are measured and marked "placeholder".
+A page that is not in the app shows as "not built yet" and is not judged.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +18,6 @@ from app.models import Apprenticeship, EvidenceItem, User
 from app.web.api import API_PREFIX
 from bench.people import apprentice_email, manager_email, staff_email
 
-PLACEHOLDER_MODULE = "app.web.home"
 UPLOAD_PATH = "/api/v1/evidence/{evidence_id}/files"
 MIB = 1 << 20
 
@@ -140,6 +138,12 @@ def _coverage(session: Session, facts: Facts) -> object:
     return apprenticeship_coverage(session, apprenticeship=apprenticeship, today=date.today())
 
 
+def _employer(session: Session, facts: Facts) -> object:
+    """The cohort rows, plus the per-KSB facts its duty-coverage column is worked out from."""
+    rows = session.execute(EMPLOYER_COHORT, facts.ids).all()
+    return rows, ksb_facts(session, [row[0] for row in rows])
+
+
 def _heatmap(session: Session, facts: Facts) -> object:
     cohort = select(col(Apprenticeship.id)).where(
         col(Apprenticeship.employer_id) == facts.ids["big_employer_id"]
@@ -192,7 +196,7 @@ def _routes(app: FastAPI) -> list[APIRoute]:
 def status_of(route: APIRoute | None) -> str:
     if route is None:
         return "not built yet"
-    return "placeholder" if route.endpoint.__module__ == PLACEHOLDER_MODULE else "built"
+    return "built"
 
 
 def path_of(app: FastAPI, route: APIRoute, params: dict[str, int]) -> str:
@@ -255,7 +259,7 @@ PAGES: tuple[Page, ...] = (
         issue=6,
         find=named("employer_home"),
         viewer="employer",
-        sql=_run(EMPLOYER_COHORT),
+        sql=_employer,
     ),
     Page(
         "heatmap",

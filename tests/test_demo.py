@@ -6,14 +6,25 @@ from datetime import date
 import pytest
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import demo
 from app.dashboards.queries import apprenticeship_coverage
 from app.db import open_session
 from app.errors import Conflict
 from app.evidence.storage import LocalStorage
-from app.models import Apprenticeship, EvidenceFile, EvidenceItem, KsbClaim, KsbSignoff, User
+from app.models import (
+    Apprenticeship,
+    Event,
+    EvidenceFile,
+    EvidenceItem,
+    GatewayCheck,
+    IqaSample,
+    KsbClaim,
+    KsbSignoff,
+    ReviewDecision,
+    User,
+)
 from app.settings import Settings
 
 TODAY = date(2026, 11, 29)
@@ -73,3 +84,35 @@ def test_demo_keeps_every_summary_current(seeded: Session) -> None:
     from app.models import ApprenticeshipSummary
 
     assert count(seeded, ApprenticeshipSummary) == count(seeded, Apprenticeship)
+
+
+def test_demo_ticks_gateway_requirements_of_the_most_advanced_apprentice(seeded: Session) -> None:
+    advanced = seeded.exec(select(Apprenticeship).order_by(col(Apprenticeship.start_date))).first()
+    assert advanced is not None
+    checks = seeded.exec(select(GatewayCheck)).all()
+    assert len(checks) == 2
+    assert {check.apprenticeship_id for check in checks} == {advanced.id}
+    for check in checks:
+        item = seeded.get(EvidenceItem, check.evidence_id)
+        assert item is not None and item.apprenticeship_id == advanced.id
+        assert item.state == "accepted"
+    ticked = seeded.exec(select(Event).where(Event.action == "gateway.check_ticked")).all()
+    assert sorted(e.data["requirement"] for e in ticked) == sorted(c.requirement for c in checks)
+
+
+def test_demo_iqa_agrees_with_one_decision_and_disagrees_with_another(seeded: Session) -> None:
+    iqa = seeded.exec(select(User).where(User.email == "iqa@provider.example.org")).one()
+    samples = seeded.exec(select(IqaSample)).all()
+    assert {s.verdict for s in samples} == {"agree", "disagree"}
+    assert all(s.sampled_by_id == iqa.id for s in samples)
+    disagree = next(s for s in samples if s.verdict == "disagree")
+    assert disagree.comment.strip()
+    sampled = seeded.exec(select(Event).where(Event.action == "iqa.sampled")).all()
+    assert {e.target_id for e in sampled} == {s.decision_id for s in samples}
+    assert count(seeded, ReviewDecision) > len(samples), "some decisions are left to sample"
+
+
+def test_demo_referral_events_carry_the_feedback(seeded: Session) -> None:
+    referred = seeded.exec(select(Event).where(Event.action == "evidence.referred")).all()
+    assert referred
+    assert all(e.data["feedback"] and e.data["rejected"] for e in referred)

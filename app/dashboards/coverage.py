@@ -162,38 +162,50 @@ def _rag_for_gap(gap: float) -> Rag:
     return Rag.AMBER if gap <= _RED_GAP else Rag.RED
 
 
-def _on_pace(expected: float, signed_off: int, total: int) -> Progress:
+def rating(
+    *, start: date, planned_end: date, today: date, signed_off: int, total: int
+) -> tuple[float, float, Rag]:
+    """Expected share, actual share and RAG without the words: cheap enough for a whole cohort."""
+    expected = _expected_share(start, planned_end, today)
+    if today < start:
+        return expected, (signed_off / total if total else 0.0), Rag.GREEN
+    if total == 0:
+        return expected, 0.0, Rag.GREEN
+    if signed_off >= total:
+        return expected, 1.0, Rag.GREEN
     actual = signed_off / total
-    rag = _rag_for_gap(expected - actual)
+    if today > planned_end:
+        return expected, actual, Rag.RED
+    return expected, actual, _rag_for_gap(expected - actual)
+
+
+def _reason(start: date, planned_end: date, today: date, signed_off: int, total: int,
+            expected: float, rag: Rag) -> str:  # fmt: skip
+    if today < start:
+        return f"Not started yet: the apprenticeship starts on {_long_date(start)}."
+    if total == 0:
+        return "No KSBs to sign off yet."
+    if signed_off >= total:
+        return f"Complete: {_of_total(total, total)}."
+    if today > planned_end:
+        return f"Past the planned end date with {_ksbs(total - signed_off)} not signed off."
     time_gone = _percent(expected)
     if rag is Rag.GREEN:
-        reason = (
+        return (
             f"On track: {_of_total(signed_off, total)} with {time_gone}% of the planned time gone."
         )
-    else:
-        reason = (
-            f"Behind: {_of_total(signed_off, total)} but {time_gone}% of the planned time has gone."
-        )
-    return Progress(expected, actual, rag, reason)
+    return f"Behind: {_of_total(signed_off, total)} but {time_gone}% of the planned time has gone."
 
 
 def progress(
     *, start: date, planned_end: date, today: date, signed_off: int, total: int
 ) -> Progress:
     """Compare signed-off share with elapsed planned time and rate it green, amber or red."""
-    expected = _expected_share(start, planned_end, today)
-    if today < start:
-        actual = signed_off / total if total else 0.0
-        reason = f"Not started yet: the apprenticeship starts on {_long_date(start)}."
-        return Progress(expected, actual, Rag.GREEN, reason)
-    if total == 0:
-        return Progress(expected, 0.0, Rag.GREEN, "No KSBs to sign off yet.")
-    if signed_off >= total:
-        return Progress(expected, 1.0, Rag.GREEN, f"Complete: {_of_total(total, total)}.")
-    if today > planned_end:
-        reason = f"Past the planned end date with {_ksbs(total - signed_off)} not signed off."
-        return Progress(expected, signed_off / total, Rag.RED, reason)
-    return _on_pace(expected, signed_off, total)
+    expected, actual, rag = rating(
+        start=start, planned_end=planned_end, today=today, signed_off=signed_off, total=total
+    )
+    reason = _reason(start, planned_end, today, signed_off, total, expected, rag)
+    return Progress(expected, actual, rag, reason)
 
 
 def _duty_coverage(duty: DutyFacts, states: dict[str, KsbState]) -> DutyCoverage:

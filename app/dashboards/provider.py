@@ -1,6 +1,6 @@
 """The provider overview's figures, read from apprenticeship_summary: no claim is scanned.
 
-Four statements whatever the provider holds (10,000 apprenticeships read one small row each):
+Five statements whatever the provider holds (10,000 apprenticeships read one small row each):
 coverage bins, status counts and tutor queues are grouped in SQL; the at-risk list needs RAG,
 which the coverage engine works out from each active apprenticeship's slim row.
 """
@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.auth.policy import apprenticeship_scope
-from app.dashboards.coverage import Progress, Rag, progress
+from app.dashboards.coverage import Progress, Rag, progress, rating
 from app.models import Apprenticeship, ApprenticeshipStatus, ApprenticeshipSummary, User
 from app.review.timing import waited, waited_seconds
 
@@ -123,29 +123,53 @@ def tutor_queues(session: Session, *, viewer: User, now: datetime) -> tuple[Tuto
 def at_risk(
     session: Session, *, viewer: User, today: date, limit: int = AT_RISK_LIMIT
 ) -> tuple[tuple[AtRisk, ...], int]:
-    """Active apprenticeships rated red or amber, furthest behind first, with how many in all."""
+    """Active apprenticeships rated red or amber, furthest behind first, with how many in all.
+
+    Every active apprenticeship is rated from a slim row (no names, no words); names and
+    reasons are fetched and written for the shown few only.
+    """
     summary = ApprenticeshipSummary
     statement = (
         sa_select(
-            col(Apprenticeship.id), col(Apprentice.name), col(Tutor.name),
-            col(Apprenticeship.start_date), col(Apprenticeship.planned_end_date),
+            col(Apprenticeship.id), col(Apprenticeship.start_date),
+            col(Apprenticeship.planned_end_date),
             func.coalesce(col(summary.ksb_total), 0), func.coalesce(col(summary.signed_off), 0),
         )
-        .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
-        .outerjoin(Tutor, col(Tutor.id) == Apprenticeship.tutor_id)
         .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
         .where(apprenticeship_scope(viewer))
         .where(col(Apprenticeship.status) == ApprenticeshipStatus.ACTIVE)
     )  # fmt: skip
+    behind = []
+    for apprenticeship_id, start, end, total, signed_off in session.execute(statement):
+        expected, actual, rag = rating(start=start, planned_end=end, today=today,
+                                       signed_off=int(signed_off), total=int(total))  # fmt: skip
+        if rag is not Rag.GREEN:
+            behind.append((_RAG_ORDER[rag], actual - expected, apprenticeship_id, start, end,
+                           int(signed_off), int(total)))  # fmt: skip
+    behind.sort(key=lambda row: row[:2])
+    shown = behind[:limit]
+    names = _names(session, [row[2] for row in shown])
     rows = []
-    for apprenticeship_id, name, tutor, start, end, total, signed_off in session.execute(statement):
-        pace = progress(start=start, planned_end=end, today=today, signed_off=int(signed_off),
-                        total=int(total))  # fmt: skip
-        if pace.rag is not Rag.GREEN:
-            rows.append(AtRisk(apprenticeship_id, name, tutor, pace))
+    for _, _, apprenticeship_id, start, end, signed_off, total in shown:
+        pace = progress(start=start, planned_end=end, today=today, signed_off=signed_off,
+                        total=total)  # fmt: skip
+        apprentice, tutor = names[apprenticeship_id]
+        rows.append(AtRisk(apprenticeship_id, apprentice, tutor, pace))
+    # Ties in how far behind are shown by name, as before.
     rows.sort(key=lambda r: (_RAG_ORDER[r.progress.rag], r.progress.actual - r.progress.expected,
                              r.apprentice_name.casefold()))  # fmt: skip
-    return tuple(rows[:limit]), len(rows)
+    return tuple(rows), len(behind)
+
+
+def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """Apprentice and tutor names of a few apprenticeships (one statement, even for none)."""
+    statement = (
+        sa_select(col(Apprenticeship.id), col(Apprentice.name), col(Tutor.name))
+        .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
+        .outerjoin(Tutor, col(Tutor.id) == Apprenticeship.tutor_id)
+        .where(col(Apprenticeship.id).in_(ids))
+    )
+    return {row[0]: (row[1], row[2]) for row in session.execute(statement)}
 
 
 def overview(session: Session, *, viewer: User, today: date, now: datetime) -> Overview:

@@ -86,8 +86,8 @@ def test_rate_bar_uses_sql_plus_render_when_that_is_lower() -> None:
     assert rps.basis == pytest.approx(1000 / 3.0)
 
 
-def test_a_placeholder_page_is_shown_but_not_judged() -> None:
-    assert {b.verdict for b in page_bars(page(status="placeholder"), 1000.0)} == {"n/a"}
+def test_a_page_not_built_is_shown_but_not_judged() -> None:
+    assert {b.verdict for b in page_bars(page(status="not built yet"), 1000.0)} == {"n/a"}
 
 
 def test_a_page_that_answered_errors_is_not_judged() -> None:

@@ -169,6 +169,29 @@ def test_the_tutor_sees_the_same_page_by_its_id(client: TestClient, portfolio: P
     )
 
 
+def link_texts(page: Node) -> dict[str, str]:
+    return {a.text: a.attrs["href"] for a in page.find("p", class_="actions").find_all("a")}
+
+
+def test_the_apprentice_is_linked_to_gateway_readiness_not_sign_offs(
+    client: TestClient, portfolio: Portfolio
+) -> None:
+    links = link_texts(home(client, portfolio))
+    url = f"http://127.0.0.1:8000/portfolio/{portfolio.apprenticeship.id}"
+    assert links["Gateway readiness"] == f"{url}/gateway"
+    assert "Sign-offs" not in links
+
+
+def test_the_tutor_is_linked_to_sign_offs_and_gateway_readiness(
+    client: TestClient, portfolio: Portfolio
+) -> None:
+    sign_in(client, portfolio.tutor.email)
+    page = parse(client.get(f"/portfolio/{portfolio.apprenticeship.id}").text)
+    url = f"http://127.0.0.1:8000/portfolio/{portfolio.apprenticeship.id}"
+    assert link_texts(page)["Sign-offs"] == f"{url}/signoffs"
+    assert link_texts(page)["Gateway readiness"] == f"{url}/gateway"
+
+
 def test_an_apprentice_without_an_apprenticeship_is_told_so(
     client: TestClient, session: Session
 ) -> None:

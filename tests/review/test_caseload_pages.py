@@ -50,6 +50,20 @@ def test_the_caseload_lists_the_tutors_apprentices_only(tutor: TestClient, world
     assert names(tutor.get("/caseload").text) == ["Alex Apprentice", "Bea Learner"]
 
 
+def test_the_tutors_menu_links_to_the_caseload_and_the_queue(
+    tutor: TestClient, world: World
+) -> None:
+    menu = parse(tutor.get("/caseload").text).find("nav", aria_label="Main")
+    texts = [a.text for a in menu.find_all("a")]
+    assert texts.index("Caseload") < texts.index("Review queue")
+
+
+def test_a_rating_is_a_badge_beside_its_reason(tutor: TestClient, world: World) -> None:
+    row = rows(tutor.get("/caseload").text)[0]
+    rag = row.attrs["data-rag"]
+    assert row.find("span", class_=f"badge rag rag-{rag}").text in ("Green", "Amber", "Red")
+
+
 def test_a_row_shows_coverage_waiting_items_and_progress(
     tutor: TestClient, session: Session, world: World
 ) -> None:

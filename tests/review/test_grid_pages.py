@@ -131,6 +131,20 @@ def test_revoking_needs_a_reason_then_updates_the_row(
     assert signed_codes(session) == 0
 
 
+def test_the_revoke_form_is_folded_until_a_refusal_opens_it(
+    tutor: TestClient, session: Session, world: World
+) -> None:
+    sign_off(session, world.apprenticeship, "K2", world.tutor)
+    refresh(session, world)
+    row = parse(tutor.get(grid_path(world)).text).find("tr", data_ksb="K2")
+    folded = row.find("details", class_="revoke")
+    assert "open" not in folded.attrs
+    assert folded.find("summary").text == "Revoke K2…"
+    assert folded.has("input", name="reason")
+    refused = htmx_post(tutor, f"{grid_path(world)}/K2/revoke", grid_path(world), {"reason": ""})
+    assert "open" in parse(refused.text).find("details", class_="revoke").attrs  # type: ignore[attr-defined]
+
+
 def test_iqa_sees_the_grid_without_the_actions(
     client: TestClient, session: Session, world: World
 ) -> None:
