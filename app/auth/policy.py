@@ -165,22 +165,55 @@ NOTIFIED_ACTIONS: dict[Role, tuple[str, ...]] = {
 }
 
 
+# An IQA's disagreement is told to the tutor whose decision it judged (data["reviewer_id"], as
+# quality/service.py records it), in the sample's provider, even if the apprenticeship has since
+# moved to another tutor: it is feedback on their own work. Agreements are not told: nothing to
+# act on, and a tutor's list should hold what needs them.
+IQA_SAMPLED = "iqa.sampled"
+DISAGREE = "disagree"
+
+
+def _iqa_disagreed_with(viewer: User) -> ColumnElement[bool]:
+    if viewer.role != Role.TUTOR:
+        return false()
+    data = col(Event.data)
+    return and_(
+        col(Event.action) == IQA_SAMPLED,
+        col(Event.provider_id) == viewer.organisation_id,
+        data["reviewer_id"].as_integer() == viewer.id,
+        data["verdict"].as_string() == DISAGREE,
+    )
+
+
+def _is_iqa_disagreement_for(viewer: User, event: Event) -> bool:
+    data = event.data or {}
+    return (
+        viewer.role == Role.TUTOR
+        and event.action == IQA_SAMPLED
+        and event.provider_id == viewer.organisation_id
+        and data.get("reviewer_id") == viewer.id
+        and data.get("verdict") == DISAGREE
+    )
+
+
 def notification_scope(viewer: User) -> ColumnElement[bool]:
     """Over Event joined to its Apprenticeship: what the viewer is told of; never their own acts."""
     actions = NOTIFIED_ACTIONS.get(viewer.role, ())
     if not actions:
         return false()
     return and_(
-        apprenticeship_scope(viewer),
-        col(Event.action).in_(actions),
+        or_(
+            and_(apprenticeship_scope(viewer), col(Event.action).in_(actions)),
+            _iqa_disagreed_with(viewer),
+        ),
         or_(col(Event.actor_id).is_(None), col(Event.actor_id) != viewer.id),
     )
 
 
 def is_notified(viewer: User, event: Event, apprenticeship: Apprenticeship) -> bool:
     """Object twin of notification_scope."""
-    return (
+    told = (
         event.action in NOTIFIED_ACTIONS.get(viewer.role, ())
         and can_see_apprenticeship(viewer, apprenticeship)
-        and event.actor_id != viewer.id
-    )
+    ) or _is_iqa_disagreement_for(viewer, event)
+    return told and event.actor_id != viewer.id

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from app.auth.deps import CurrentViewer, DbSession
+from app.auth.policy import NOTIFIED_ACTIONS
 from app.notifications.queries import list_notifications, unread_count
 from app.notifications.service import mark_read
 from app.review.forms import Posted, posted_form
@@ -24,6 +25,8 @@ def notifications(request: Request, session: DbSession, viewer: CurrentViewer) -
         "unread": sum(1 for row in rows if row.unread),
         "unread_total": unread_count(session, viewer=viewer.user),
         "newest": rows[0].id if rows else 0,
+        # IQA and admins are told of nothing (no nav link); the page says so instead of waiting.
+        "notified": viewer.user.role in NOTIFIED_ACTIONS,
     }
     partial = is_htmx(request) and request.headers.get("HX-Target") == "notifications"
     template = "notifications/_list.html" if partial else "notifications/page.html"

@@ -1,17 +1,24 @@
-"""Notifications are events of the viewer's apprenticeships (policy.notification_scope); unread
+"""Notifications are events the viewer is told of (policy.notification_scope); unread
 are those after the viewer's marker. Each function is one statement, whatever the numbers."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, case, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.auth.policy import notification_scope
-from app.models import Apprenticeship, Event, EvidenceItem, NotificationMarker, User
+from app.models import (
+    Apprenticeship,
+    Event,
+    EvidenceItem,
+    NotificationMarker,
+    ReviewDecision,
+    User,
+)
 from app.notifications.words import describe
 
 Actor = aliased(User)
@@ -57,6 +64,15 @@ def newest_id(session: Session, *, viewer: User) -> int:
     return int(session.execute(statement).scalar() or 0)
 
 
+def _evidence_of_event() -> Any:
+    """The evidence an event is about: its target, or the item of the decision it targets
+    (an IQA's sample), so that both name and link the item."""
+    return case(
+        (col(Event.target_type) == "evidence_item", col(Event.target_id)),
+        else_=col(ReviewDecision.evidence_id),
+    )
+
+
 def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> list[Notification]:
     """The newest notifications, each with its words and whether it is unread."""
     seen = _seen_up_to(viewer)
@@ -71,6 +87,7 @@ def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> 
             col(Event.target_id),
             col(Actor.name),
             col(Apprentice.name),
+            col(EvidenceItem.id),
             col(EvidenceItem.title),
             (col(Event.id) > seen).label("unread"),
         )
@@ -78,11 +95,13 @@ def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> 
         .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
         .outerjoin(Actor, col(Actor.id) == Event.actor_id)
         .outerjoin(
-            EvidenceItem,
+            ReviewDecision,
             and_(
-                col(Event.target_type) == "evidence_item", col(EvidenceItem.id) == Event.target_id
+                col(Event.target_type) == "review_decision",
+                col(ReviewDecision.id) == Event.target_id,
             ),
         )
+        .outerjoin(EvidenceItem, col(EvidenceItem.id) == _evidence_of_event())
         .where(notification_scope(viewer))
         .order_by(col(Event.id).desc())
         .limit(limit)
@@ -93,7 +112,7 @@ def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> 
 def _notification(
     event_id: int, occurred_at: datetime, action: str, data: dict[str, Any] | None,
     apprenticeship_id: int, target_type: str, target_id: int | None, actor: str | None,
-    apprentice: str, title: str | None, unread: bool,
+    apprentice: str, item_id: int | None, title: str | None, unread: bool,
 ) -> Notification:  # fmt: skip
     data = data or {}
     return Notification(
@@ -101,7 +120,7 @@ def _notification(
         occurred_at=occurred_at,
         action=action,
         apprenticeship_id=apprenticeship_id,
-        evidence_id=target_id if target_type == "evidence_item" else None,
+        evidence_id=target_id if target_type == "evidence_item" else item_id,
         ksb_code=str(data["code"]) if action.startswith("ksb.") and data.get("code") else None,
         text=describe(action, data=data, actor=actor, apprentice=apprentice, title=title),
         unread=bool(unread),

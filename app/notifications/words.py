@@ -29,4 +29,16 @@ def describe(
             return f"{who} referred {item} from {apprentice} back for changes.{said}"
         case "ksb.signed_off":
             return f"{who} signed off {data.get('code') or 'a KSB'} for {apprentice}."
-    return f"{who}: {action} ({apprentice})."
+        case "iqa.sampled":
+            return _sampled(data, iqa=actor, item=item, apprentice=apprentice)
+    # Never the raw action name: an action added to the rules before its words still reads.
+    return f"{who} updated {apprentice}'s apprenticeship."
+
+
+def _sampled(data: dict[str, Any], *, iqa: str | None, item: str, apprentice: str) -> str:
+    """Told to the tutor whose decision an IQA sampled (only disagreements, by the policy)."""
+    who = f"the IQA ({iqa})" if iqa else "the IQA"
+    agreed = "agreed" if data.get("verdict") == "agree" else "disagreed"
+    comment = str(data.get("comment") or "").strip()
+    said = f" Comment: {comment}" if comment else ""
+    return f"Quality check: {who} {agreed} with your decision on {item} from {apprentice}.{said}"
