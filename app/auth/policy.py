@@ -13,6 +13,7 @@ from app.models import (
     EvidenceItem,
     EvidenceState,
     Organisation,
+    ReviewDecision,
     Role,
     User,
 )
@@ -177,9 +178,15 @@ def _iqa_disagreed_with(viewer: User) -> ColumnElement[bool]:
     if viewer.role != Role.TUTOR:
         return false()
     data = col(Event.data)
+    # Samples target their decision: the (target_type, target_id) index finds the few on the
+    # viewer's own decisions (which are of their provider), not the provider's whole log.
+    own_decisions = select(col(ReviewDecision.id)).where(
+        col(ReviewDecision.reviewer_id) == viewer.id
+    )
     return and_(
+        col(Event.target_type) == "review_decision",
+        col(Event.target_id).in_(own_decisions),
         col(Event.action) == IQA_SAMPLED,
-        col(Event.provider_id) == viewer.organisation_id,
         data["reviewer_id"].as_integer() == viewer.id,
         data["verdict"].as_string() == DISAGREE,
     )
@@ -189,6 +196,7 @@ def _is_iqa_disagreement_for(viewer: User, event: Event) -> bool:
     data = event.data or {}
     return (
         viewer.role == Role.TUTOR
+        and event.target_type == "review_decision"
         and event.action == IQA_SAMPLED
         and event.provider_id == viewer.organisation_id
         and data.get("reviewer_id") == viewer.id
@@ -196,18 +204,29 @@ def _is_iqa_disagreement_for(viewer: User, event: Event) -> bool:
     )
 
 
-def notification_scope(viewer: User) -> ColumnElement[bool]:
-    """Over Event joined to its Apprenticeship: what the viewer is told of; never their own acts."""
+def notification_branches(viewer: User) -> tuple[ColumnElement[bool], ...]:
+    """Over Event: each way the viewer is told of an event; never of their own acts.
+
+    Queries union the branches rather than OR them: under an OR neither database can find
+    the few events by index, and the whole log is read.
+    """
     actions = NOTIFIED_ACTIONS.get(viewer.role, ())
     if not actions:
-        return false()
-    return and_(
-        or_(
-            and_(apprenticeship_scope(viewer), col(Event.action).in_(actions)),
-            _iqa_disagreed_with(viewer),
-        ),
-        or_(col(Event.actor_id).is_(None), col(Event.actor_id) != viewer.id),
+        return ()
+    not_own = or_(col(Event.actor_id).is_(None), col(Event.actor_id) != viewer.id)
+    in_scope = col(Event.apprenticeship_id).in_(
+        select(col(Apprenticeship.id)).where(apprenticeship_scope(viewer))
     )
+    return (
+        and_(in_scope, col(Event.action).in_(actions), not_own),
+        and_(_iqa_disagreed_with(viewer), not_own),
+    )
+
+
+def notification_scope(viewer: User) -> ColumnElement[bool]:
+    """Over Event: what the viewer is told of (the branches as one condition)."""
+    branches = notification_branches(viewer)
+    return or_(*branches) if branches else false()
 
 
 def is_notified(viewer: User, event: Event, apprenticeship: Apprenticeship) -> bool:

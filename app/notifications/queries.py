@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import Subquery, and_, case, false, func, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app.auth.policy import notification_scope
+from app.auth.policy import notification_branches
 from app.models import (
     Apprenticeship,
     Event,
@@ -46,22 +46,21 @@ def _seen_up_to(viewer: User) -> Any:
     return func.coalesce(marker.scalar_subquery(), 0)
 
 
+def _notified_ids(viewer: User) -> Subquery:
+    """Ids of the events the viewer is told of: one indexed SELECT per policy branch."""
+    branches = notification_branches(viewer) or (false(),)
+    return union_all(*(sa_select(col(Event.id).label("id")).where(b) for b in branches)).subquery()
+
+
 def unread_count(session: Session, *, viewer: User) -> int:
-    statement = (
-        sa_select(func.count(col(Event.id)))
-        .join(Apprenticeship, col(Apprenticeship.id) == Event.apprenticeship_id)
-        .where(notification_scope(viewer), col(Event.id) > _seen_up_to(viewer))
-    )
+    ids = _notified_ids(viewer)
+    statement = sa_select(func.count()).select_from(ids).where(ids.c.id > _seen_up_to(viewer))
     return int(session.execute(statement).scalar_one())
 
 
 def newest_id(session: Session, *, viewer: User) -> int:
-    statement = (
-        sa_select(func.max(col(Event.id)))
-        .join(Apprenticeship, col(Apprenticeship.id) == Event.apprenticeship_id)
-        .where(notification_scope(viewer))
-    )
-    return int(session.execute(statement).scalar() or 0)
+    ids = _notified_ids(viewer)
+    return int(session.execute(sa_select(func.max(ids.c.id))).scalar() or 0)
 
 
 def _evidence_of_event() -> Any:
@@ -102,7 +101,7 @@ def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> 
             ),
         )
         .outerjoin(EvidenceItem, col(EvidenceItem.id) == _evidence_of_event())
-        .where(notification_scope(viewer))
+        .where(col(Event.id).in_(sa_select(_notified_ids(viewer).c.id)))
         .order_by(col(Event.id).desc())
         .limit(limit)
     )
