@@ -1,13 +1,10 @@
 """Coverage aggregated in SQL: what counts for each KSB, and a fixed number of statements."""
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -23,6 +20,7 @@ from tests.factories import (
     make_user,
     sign_off,
 )
+from tests.statements import statements_run
 
 START = date(2025, 1, 1)
 END = START + timedelta(days=100)  # a 100-day plan: day N means N% of the time gone
@@ -194,21 +192,6 @@ def test_cohort_coverage_equals_each_apprenticeships_own(session: Session, world
 
 
 # --- a fixed number of statements -------------------------------------------------
-
-
-@contextmanager
-def statements_run(engine: Engine) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def reloaded(session: Session, apprenticeships: Sequence[Apprenticeship]) -> list[Apprenticeship]:

@@ -1,16 +1,12 @@
 """Every dashboard page issues the same number of SQL statements at two cohort sizes."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.dashboards.world import DashWorld, add_apprentice, make_dash_world, on_track, refresh
 from tests.factories import bearer, make_api_token
+from tests.statements import statements_run
 from tests.web_client import sign_in
 
 EMPLOYER_PATHS = (
@@ -22,20 +18,6 @@ EMPLOYER_PATHS = (
     "/api/v1/dashboards/employer/heatmap",
 )
 PROVIDER_PATHS = ("/provider", "/api/v1/dashboards/provider")
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def grow(session: Session, world: DashWorld, extra: int) -> None:
@@ -61,7 +43,7 @@ def counts(client: TestClient, session: Session, email: str, paths: tuple[str, .
     for path in paths:
         headers = bearer(token) if path.startswith("/api/") else {}
         client.get(path, headers=headers)  # warm: first-request work is not the page's
-        with counting(engine) as statements:
+        with statements_run(engine) as statements:
             assert client.get(path, headers=headers).status_code == 200
         found.append(len(statements))
     return found

@@ -1,10 +1,5 @@
 """Evidence reads: a fixed number of statements whatever the page holds; scope applied in SQL."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -12,20 +7,7 @@ from app.evidence import queries
 from app.evidence.queries import Filters
 from tests.evidence.conftest import World
 from tests.factories import make_evidence
-
-
-@contextmanager
-def statements_run(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.statements import statements_run
 
 
 def listing_statements(session: Session, engine: Engine, world: World, items: int) -> int:

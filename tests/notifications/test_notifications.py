@@ -1,8 +1,6 @@
 """Notifications on both databases: derived from the event log through the viewer's scope, with
 an unread count from the viewer's marker, in the nav, the list page and the API."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from app.notifications.service import mark_read
 from tests.factories import bearer, make_api_token, make_event
 from tests.gateway.world import Tenant, World, signed_in
 from tests.html_page import parse
+from tests.statements import statements_run
 from tests.web_client import ORIGIN, post
 
 
@@ -104,27 +103,13 @@ def test_one_users_marker_is_theirs_alone(session: Session, busy: World) -> None
     assert unread_count(session, viewer=busy.a.manager) == 3
 
 
-@contextmanager
-def counted(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_the_list_and_count_are_one_statement_each_whatever_the_numbers(
     session: Session, engine: Engine, world: World
 ) -> None:
     for _ in range(20):
         happen(session, world.a)
     session.expunge_all()
-    with counted(engine) as statements:
+    with statements_run(engine) as statements:
         rows = list_notifications(session, viewer=world.a.apprentice)
         unread = unread_count(session, viewer=world.a.apprentice)
     assert (len(rows), unread) == (50, 60)

@@ -1,20 +1,17 @@
 """The caseload page: the tutor's apprentices with coverage, waiting items, activity and RAG."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app.models import Standard, utcnow
 from tests.factories import make_apprenticeship, make_evidence, make_user, sign_off
 from tests.html_page import Node, parse
 from tests.review.conftest import END, START, World, refresh
+from tests.statements import statements_run
 from tests.web_client import sign_in
 
 
@@ -119,25 +116,11 @@ def test_htmx_gets_the_table_alone(tutor: TestClient) -> None:
     assert parse(response.text).has("table", id="caseload-table")
 
 
-@contextmanager
-def counted(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", record)
-
-
 def test_the_page_runs_the_same_statements_for_a_bigger_caseload(
     app: FastAPI, tutor: TestClient, session: Session, world: World
 ) -> None:
     tutor.get("/caseload")  # warm up: the session's own bookkeeping writes happen once
-    with counted(app) as small:
+    with statements_run(app.state.engine) as small:
         tutor.get("/caseload")
     standard = session.get_one(Standard, world.apprenticeship.standard_id)
     for _ in range(5):
@@ -153,7 +136,7 @@ def test_the_page_runs_the_same_statements_for_a_bigger_caseload(
             planned_end=END,
         )
     session.commit()
-    with counted(app) as large:
+    with statements_run(app.state.engine) as large:
         assert len(rows(tutor.get("/caseload").text)) == 7
     assert len(large) == len(small)
 
