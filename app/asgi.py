@@ -1,5 +1,7 @@
 """The ASGI entry point for uvicorn workers: settings from the environment."""
 
+import gc
+
 from fastapi import FastAPI
 
 from app.main import create_app
@@ -7,4 +9,9 @@ from app.settings import Settings
 
 
 def create() -> FastAPI:
-    return create_app(Settings())
+    app = create_app(Settings())
+    # What is built by now lives as long as the worker: freezing it keeps the collector's
+    # full passes from walking ~200,000 long-lived objects while a big page renders (the
+    # 500 x 39 heatmap template took 276 ms with them, 102 ms without).
+    gc.freeze()
+    return app

@@ -12,7 +12,8 @@ from app.quality.queries import get_decision
 from app.quality.service import sample_decision
 from tests.factories import make_decision, make_evidence
 from tests.gateway.world import Tenant, World
-from tests.notifications.test_notifications import actions, counted, happen
+from tests.notifications.test_notifications import actions, happen
+from tests.statements import statements_run
 
 WHY = "K1 is not shown by this evidence."
 
@@ -136,7 +137,7 @@ def test_the_tutors_list_and_count_stay_one_statement_each(
     session.expunge_all()
     tutor = session.get(User, world.a.tutor.id)
     assert tutor is not None
-    with counted(engine) as statements:
+    with statements_run(engine) as statements:
         rows = list_notifications(session, viewer=tutor)
         unread = unread_count(session, viewer=tutor)
     assert (len(rows), unread) == (20, 20)
