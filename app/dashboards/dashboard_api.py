@@ -1,11 +1,8 @@
 """The employer and provider dashboards as JSON, with the same filters and visibility."""
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import Depends, Query
-
-from app.auth.deps import DbSession, Viewer, require_roles
+from app.auth.deps import DbSession
 from app.dashboards import cohort, heatmap
 from app.dashboards.coverage import ksb_state
 from app.dashboards.dashboard_schemas import (
@@ -19,16 +16,14 @@ from app.dashboards.dashboard_schemas import (
     ProviderDashboardOut,
     TutorQueueOut,
 )
+from app.dashboards.deps import CohortFilters, Employer, ProviderStaff
 from app.dashboards.provider import overview
 from app.dashboards.queries import ksb_facts
 from app.dashboards.schemas import ProgressOut, TallyOut
-from app.models import Role, utcnow
+from app.models import utcnow
 from app.web.api import api_router, documented
 
 router = api_router(tags=["dashboards"])
-Employer = Annotated[Viewer, Depends(require_roles(Role.EMPLOYER))]
-ProviderStaff = Annotated[Viewer, Depends(require_roles(Role.IQA, Role.ADMIN))]
-Choice = Annotated[str, Query(max_length=100)]
 
 
 @router.get(
@@ -38,10 +33,10 @@ Choice = Annotated[str, Query(max_length=100)]
     responses=documented(403, 422),
 )
 def employer_dashboard(
-    session: DbSession, viewer: Employer, q: Choice = "", rag: Choice = "", status: Choice = ""
+    session: DbSession, viewer: Employer, filters: CohortFilters
 ) -> EmployerDashboardOut:
     """The employer's apprentices: coverage, progress against time with its reason, duties."""
-    filters, today = cohort.parse_filters(q, rag, status), date.today()
+    today = date.today()
     rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=today)
     duties = cohort.cohort_duties(session, rows=rows, today=today)
     return EmployerDashboardOut(
@@ -71,11 +66,8 @@ def employer_dashboard(
     response_model=HeatmapOut,
     responses=documented(403, 422),
 )
-def employer_heatmap(
-    session: DbSession, viewer: Employer, q: Choice = "", rag: Choice = "", status: Choice = ""
-) -> HeatmapOut:
+def employer_heatmap(session: DbSession, viewer: Employer, filters: CohortFilters) -> HeatmapOut:
     """Each apprentice's state for each KSB of their standard."""
-    filters = cohort.parse_filters(q, rag, status)
     rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=date.today())
     facts = ksb_facts(session, [row.apprenticeship_id for row in rows])
     codes = sorted({f.code for owned in facts.values() for f in owned}, key=heatmap.code_order)

@@ -2,15 +2,16 @@
 and one apprentice's progress (trend of sign-offs and duty coverage)."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
-from app.auth.deps import DbSession, Viewer, require_roles
+from app.auth.deps import DbSession
 from app.dashboards import cohort, heatmap
 from app.dashboards.charts import STATE_LABELS, STATES
+from app.dashboards.deps import CohortFilters, Employer
 from app.dashboards.employer_views import (
     CSV_HEADER,
     RAG_WORDS,
@@ -20,16 +21,9 @@ from app.dashboards.employer_views import (
 )
 from app.dashboards.export import to_csv
 from app.dashboards.queries import ksb_facts
-from app.models import Role
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
-Employer = Annotated[Viewer, Depends(require_roles(Role.EMPLOYER))]
-Choice = Annotated[str, Query(max_length=100)]
-
-
-def _filters(q: str, rag: str, status: str) -> cohort.Filters:
-    return cohort.parse_filters(q, rag, status)
 
 
 def _common(filters: cohort.Filters) -> dict[str, Any]:
@@ -48,12 +42,10 @@ def employer_home(
     request: Request,
     session: DbSession,
     viewer: Employer,
-    q: Choice = "",
-    rag: Choice = "",
-    status: Choice = "",
+    filters: CohortFilters,
 ) -> Response:
     """Filters are plain GET parameters: htmx swaps only the table, the URL keeps them."""
-    filters, today = _filters(q, rag, status), date.today()
+    today = date.today()
     rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=today)
     duties = cohort.cohort_duties(session, rows=rows, today=today)
     context = _common(filters) | {"rows": rows, "duties": duties}
@@ -66,12 +58,10 @@ def employer_home(
 def employer_export(
     session: DbSession,
     viewer: Employer,
-    q: Choice = "",
-    rag: Choice = "",
-    status: Choice = "",
+    filters: CohortFilters,
 ) -> Response:
     """The table as shown (same filters), for a spreadsheet."""
-    filters, today = _filters(q, rag, status), date.today()
+    today = date.today()
     rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=today)
     duties = cohort.cohort_duties(session, rows=rows, today=today)
     body = to_csv(CSV_HEADER, csv_rows(rows, duties))
@@ -84,12 +74,9 @@ def employer_heatmap(
     request: Request,
     session: DbSession,
     viewer: Employer,
-    q: Choice = "",
-    rag: Choice = "",
-    status: Choice = "",
+    filters: CohortFilters,
 ) -> Response:
     """Every KSB of every apprentice in the (filtered) cohort, each cell a link to its evidence."""
-    filters = _filters(q, rag, status)
     rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=date.today())
     facts = ksb_facts(session, [row.apprenticeship_id for row in rows])
     pattern = request.app.url_path_for("ksb_page", apprenticeship_id="__A__", code="__C__")

@@ -2,20 +2,19 @@
 per tutor and apprenticeships by status, all from apprenticeship_summary."""
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.auth.deps import DbSession, Viewer, require_roles
+from app.auth.deps import DbSession
 from app.dashboards.charts import histogram
+from app.dashboards.deps import ProviderStaff
 from app.dashboards.employer_views import RAG_WORDS, STATUS_WORDS
 from app.dashboards.provider import overview
-from app.models import Role, utcnow
+from app.models import utcnow
 from app.web.templating import render
 
 router = APIRouter()
-ProviderStaff = Annotated[Viewer, Depends(require_roles(Role.IQA, Role.ADMIN))]
 
 
 @router.get("/provider", name="provider_home")
