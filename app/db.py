@@ -5,8 +5,10 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 # Reads open a deferred transaction; anything else takes SQLite's write lock up front so
 # that two read-modify-write transactions cannot interleave and lose an update.
@@ -40,6 +42,21 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def insert_once(
+    session: Session, table: type[SQLModel], values: dict[str, Any], *, unique: list[str]
+) -> bool:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING; True when this call wrote the row.
+
+    The database decides under concurrency: of two transactions racing, one writes and the
+    other learns it did not. RETURNING names the row written; rowcount is not reliable for an
+    ORM-enabled insert on PostgreSQL.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
+    primary_key = sa_inspect(table).primary_key[0]
+    return session.execute(statement.returning(primary_key)).first() is not None
 
 
 def open_session(engine: Engine, *, read_only: bool = False) -> Session:

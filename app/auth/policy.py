@@ -108,10 +108,6 @@ def can_edit_evidence(viewer: User, apprenticeship: Apprenticeship) -> bool:
     return viewer.role == Role.APPRENTICE and apprenticeship.apprentice_id == viewer.id
 
 
-def can_review(viewer: User, apprenticeship: Apprenticeship) -> bool:
-    return viewer.role == Role.TUTOR and apprenticeship.tutor_id == viewer.id
-
-
 # --- Review and sign-off (review/) ---
 def caseload_scope(viewer: User) -> ColumnElement[bool]:
     """Over Apprenticeship: a tutor's caseload; IQA and admins see their provider's, read-only.

@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from app import audit
 from app.apprenticeships.locks import lock_apprenticeships
 from app.auth import policy
 from app.dashboards.summary import refresh_summaries
+from app.db import insert_once
 from app.errors import Conflict, Forbidden
 from app.evidence.checks import InvalidEvidence
 from app.gateway.queries import gateway_facts
@@ -85,17 +85,6 @@ def _record(
     )  # fmt: skip
 
 
-def _insert_once(session: Session, values: dict[str, Any]) -> bool:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(GatewayCheck).values(**values)
-    statement = statement.on_conflict_do_nothing(
-        index_elements=["apprenticeship_id", "requirement"]
-    )
-    # RETURNING, not rowcount: an ORM-enabled insert's rowcount is not reliable on PostgreSQL.
-    return session.execute(statement.returning(col(GatewayCheck.id))).first() is not None
-
-
 def tick_requirement(
     session: Session, *, viewer: User, apprenticeship: Apprenticeship, requirement: str,
     evidence_id: int | None, client_addr: str,
@@ -109,7 +98,7 @@ def tick_requirement(
         "apprenticeship_id": apprenticeship.id, "requirement": code, "evidence_id": item_id,
         "ticked_by_id": viewer.id, "ticked_at": utcnow(),
     }  # fmt: skip
-    if not _insert_once(session, values):
+    if not insert_once(session, GatewayCheck, values, unique=["apprenticeship_id", "requirement"]):
         raise Conflict(f"{LABELS[code]} is already ticked (perhaps someone has just done it).")
     data = {"requirement": code, "evidence_id": item_id}
     _record(session, "gateway.check_ticked", viewer=viewer, apprenticeship=apprenticeship,

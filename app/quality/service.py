@@ -1,11 +1,9 @@
 """Recording an IQA's sample of a review decision: one per decision, decided by the database."""
 
-from typing import Any
-
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app import audit
+from app.db import insert_once
 from app.errors import Conflict, Forbidden
 from app.evidence.checks import InvalidEvidence
 from app.models import IqaSample, Role, SampleVerdict, User, utcnow
@@ -29,16 +27,6 @@ def _checked(verdict: str, comment: str | None) -> tuple[SampleVerdict, str]:
     return SampleVerdict(verdict), text
 
 
-def _insert_once(session: Session, values: dict[str, Any]) -> bool:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(IqaSample).values(**values).on_conflict_do_nothing(index_elements=["decision_id"])
-    )
-    # RETURNING, not rowcount: an ORM-enabled insert's rowcount is not reliable on PostgreSQL.
-    return session.execute(statement.returning(col(IqaSample.id))).first() is not None
-
-
 def sample_decision(
     session: Session, *, viewer: User, decision: DecisionRow, verdict: str, comment: str | None,
     client_addr: str,
@@ -51,7 +39,7 @@ def sample_decision(
         "decision_id": decision.id, "sampled_by_id": viewer.id, "verdict": checked.value,
         "comment": text, "sampled_at": utcnow(),
     }  # fmt: skip
-    if not _insert_once(session, values):
+    if not insert_once(session, IqaSample, values, unique=["decision_id"]):
         raise Conflict(ALREADY)
     audit.record(
         session, action="iqa.sampled", actor=viewer, target_type="review_decision",

@@ -9,13 +9,13 @@ at the same moment exactly one row is written, and the other is told so with a 4
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from app import audit
 from app.apprenticeships.locks import lock_apprenticeships
 from app.auth import policy
 from app.dashboards.summary import refresh_summaries
+from app.db import insert_once
 from app.errors import Conflict, Forbidden, NotFound
 from app.evidence.checks import InvalidEvidence
 from app.evidence.ksb_queries import ksb_by_code
@@ -78,17 +78,6 @@ def _signed_off(session: Session, *, apprenticeship_id: int, ksb_id: int) -> boo
     return session.execute(statement).first() is not None
 
 
-def _insert_once(session: Session, values: dict[str, Any]) -> bool:
-    """Insert the sign-off unless one exists; True if this call wrote it."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(KsbSignoff).values(**values)
-    statement = statement.on_conflict_do_nothing(index_elements=["apprenticeship_id", "ksb_id"])
-    # RETURNING names the row written: none came back when the conflict skipped it.
-    written = session.execute(statement.returning(col(KsbSignoff.id))).first()
-    return written is not None
-
-
 def _record(
     session: Session, action: str, *, viewer: User, apprenticeship: Apprenticeship, ksb: Ksb,
     data: dict[str, Any], client_addr: str,
@@ -134,7 +123,7 @@ def sign_off_ksb(
         "override_reason": reason,
         "signed_at": utcnow(),
     }
-    if not _insert_once(session, values):
+    if not insert_once(session, KsbSignoff, values, unique=["apprenticeship_id", "ksb_id"]):
         raise Conflict(ALREADY.format(code=ksb.code))
     _record(
         session, "ksb.signed_off", viewer=viewer, apprenticeship=apprenticeship, ksb=ksb,

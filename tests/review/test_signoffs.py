@@ -3,10 +3,11 @@
 import pytest
 from sqlmodel import Session, select
 
+from app.db import insert_once
 from app.errors import Conflict, Forbidden, NotFound
 from app.evidence.checks import InvalidEvidence
 from app.models import KsbSignoff, User, utcnow
-from app.review.signoffs import _insert_once, revoke_signoff, sign_off_ksb
+from app.review.signoffs import revoke_signoff, sign_off_ksb
 from tests.factories import _ksb_ids, make_evidence, sign_off
 from tests.review.conftest import World, events, fresh, refresh, summary_of
 
@@ -137,7 +138,8 @@ def test_the_unique_constraint_is_the_last_word(session: Session, world: World) 
         "override_reason": None,
         "signed_at": utcnow(),
     }
-    assert _insert_once(session, values) is True
-    assert _insert_once(session, values) is False
+    unique = ["apprenticeship_id", "ksb_id"]
+    assert insert_once(session, KsbSignoff, values, unique=unique) is True
+    assert insert_once(session, KsbSignoff, values, unique=unique) is False
     session.commit()
     assert len(signoffs(session)) == 1
