@@ -242,8 +242,8 @@ def update_apprenticeship(
         setattr(apprenticeship, field, value)
     session.add(apprenticeship)
     session.flush()
-    if "standard_id" in changes:
-        refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    # Every field here reaches the summary: its copies, its KSB total or when its pace slips.
+    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
     _record(
         session,
         "apprenticeship.updated",

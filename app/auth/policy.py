@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from app.models import (
     Apprenticeship,
+    ApprenticeshipSummary,
     Event,
     EvidenceItem,
     EvidenceState,
@@ -39,6 +40,21 @@ def apprenticeship_scope(viewer: User) -> ColumnElement[bool]:
             )
         case Role.IQA | Role.ADMIN:
             return col(Apprenticeship.provider_id) == viewer.organisation_id
+    return false()
+
+
+def summary_scope(viewer: User) -> ColumnElement[bool]:
+    """apprenticeship_scope on the summaries' copies of provider and tutor, for provider staff's
+    cohort-wide pages; apprentices and employers read no summary by it."""
+    summary = ApprenticeshipSummary
+    match viewer.role:
+        case Role.TUTOR:
+            return and_(
+                col(summary.tutor_id) == viewer.id,
+                col(summary.provider_id) == viewer.organisation_id,
+            )
+        case Role.IQA | Role.ADMIN:
+            return col(summary.provider_id) == viewer.organisation_id
     return false()
 
 

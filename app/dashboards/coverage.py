@@ -1,9 +1,9 @@
 """Pure KSB coverage engine: per-KSB states, tallies, duty coverage and RAG progress."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 KINDS: tuple[str, ...] = ("knowledge", "skill", "behaviour")
@@ -177,6 +177,31 @@ def rating(
     if today > planned_end:
         return expected, actual, Rag.RED
     return expected, actual, _rag_for_gap(expected - actual)
+
+
+def slipping_dates(
+    *, start: date, planned_end: date, signed_off: int, total: int
+) -> tuple[date | None, date | None]:
+    """The first day this pace is rated amber or worse and the first day red; None: never.
+
+    With nothing more signed off a rating only worsens as days pass (and every unfinished plan
+    is red after its planned end), so each day is found by bisecting rating() itself: the one
+    rule, not a second copy of it. Stored beside the summary, they make "who is behind today"
+    an indexed range instead of rating every apprenticeship.
+    """
+    if total == 0 or signed_off >= total:
+        return None, None
+
+    def first(worse: Callable[[Rag], bool]) -> date:
+        low, high = start, planned_end + timedelta(days=1)  # `high` is always red
+        while low < high:
+            middle = low + (high - low) // 2
+            rag = rating(start=start, planned_end=planned_end, today=middle,
+                         signed_off=signed_off, total=total)[2]  # fmt: skip
+            low, high = (low, middle) if worse(rag) else (middle + timedelta(days=1), high)
+        return low
+
+    return first(lambda rag: rag is not Rag.GREEN), first(lambda rag: rag is Rag.RED)
 
 
 def _reason(start: date, planned_end: date, today: date, signed_off: int, total: int,

@@ -103,6 +103,7 @@ def provider_dashboard(session: DbSession, viewer: ProviderStaff) -> ProviderDas
                 apprentice_name=r.apprentice_name,
                 tutor_name=r.tutor_name,
                 rag=r.progress.rag,
+                since=r.since,
                 reason=r.progress.reason,
             )
             for r in figures.at_risk

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.dashboards.coverage import Rag
 from app.dashboards.schemas import ProgressOut, TallyOut
@@ -52,6 +52,7 @@ class AtRiskOut(BaseModel):
     apprentice_name: str
     tutor_name: str | None
     rag: Rag
+    since: date = Field(description="The first day it was rated this colour.")
     reason: str
 
 

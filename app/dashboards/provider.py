@@ -1,25 +1,29 @@
 """The provider overview's figures, read from apprenticeship_summary: no claim is scanned.
 
-Five statements whatever the provider holds (10,000 apprenticeships read one small row each):
-coverage bins, status counts and tutor queues are grouped in SQL; the at-risk list needs RAG,
-which the coverage engine works out from each active apprenticeship's slim row.
+Every question is one statement on a covering index of the summaries, whatever the provider
+holds: coverage bins, status counts and tutor queues are grouped there, and the at-risk list is
+an indexed range over the days each pace slips (worked out by the coverage engine whenever a
+summary is refreshed), so only the shown few are rated and named.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Row, and_, case, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app.auth.policy import apprenticeship_scope
-from app.dashboards.coverage import Progress, Rag, progress, rating
+from app.auth.policy import summary_scope
+from app.dashboards.coverage import Progress, Rag, progress
 from app.models import Apprenticeship, ApprenticeshipStatus, ApprenticeshipSummary, User
 from app.review.timing import waited, waited_seconds
 
 Apprentice = aliased(User)
 Tutor = aliased(User)
+Summary = ApprenticeshipSummary
 BINS = 10  # 0-9%, 10-19%, ... 90-100% of KSBs signed off
 AT_RISK_LIMIT = 50
 _RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
@@ -31,6 +35,7 @@ class AtRisk:
     apprentice_name: str
     tutor_name: str | None
     progress: Progress
+    since: date  # the first day it was rated this colour
 
 
 @dataclass(frozen=True)
@@ -60,49 +65,38 @@ def bin_label(index: int) -> str:
 
 def coverage_bins(session: Session, *, viewer: User) -> tuple[tuple[str, int], ...]:
     """How many apprenticeships have signed off each tenth of their KSBs."""
-    summary = ApprenticeshipSummary
-    total, signed = col(summary.ksb_total), col(summary.signed_off)
+    total, signed = col(Summary.ksb_total), col(Summary.signed_off)
     # Integer floor division in both databases; a complete portfolio joins the top bin.
-    # No summary yet (outer join, NULL total) falls to the else: nothing signed off.
     share = case((signed >= total, BINS - 1), else_=signed * BINS // total)
     bucket = case((total > 0, share), else_=0).label("bucket")
-    statement = (
-        sa_select(bucket, func.count())
-        .select_from(Apprenticeship)
-        .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
-        .where(apprenticeship_scope(viewer))
-        .group_by("bucket")
-    )
+    statement = sa_select(bucket, func.count()).where(summary_scope(viewer)).group_by("bucket")
     counts = {int(bucket): int(count) for bucket, count in session.execute(statement)}
     return tuple((bin_label(i), counts.get(i, 0)) for i in range(BINS))
 
 
 def status_counts(session: Session, *, viewer: User) -> tuple[tuple[str, int], ...]:
-    statement = (
-        sa_select(col(Apprenticeship.status), func.count())
-        .where(apprenticeship_scope(viewer))
-        .group_by(col(Apprenticeship.status))
-    )
+    status = col(Summary.status)
+    statement = sa_select(status, func.count()).where(summary_scope(viewer)).group_by(status)
     counts = {str(status): int(count) for status, count in session.execute(statement)}
     return tuple((status.value, counts.get(status.value, 0)) for status in ApprenticeshipStatus)
 
 
 def tutor_queues(session: Session, *, viewer: User, now: datetime) -> tuple[TutorQueue, ...]:
     """Per tutor: evidence waiting for review and how long the oldest item has waited."""
-    summary = ApprenticeshipSummary
-    statement = (
+    grouped = (
         sa_select(
-            col(Tutor.id),
-            col(Tutor.name),
-            func.count(),
-            func.coalesce(func.sum(col(summary.items_awaiting_review)), 0),
-            func.min(col(summary.oldest_awaiting_since)),
+            col(Summary.tutor_id).label("tutor_id"),
+            func.count().label("apprenticeships"),
+            func.sum(col(Summary.items_awaiting_review)).label("awaiting"),
+            func.min(col(Summary.oldest_awaiting_since)).label("oldest"),
         )
-        .select_from(Apprenticeship)
-        .outerjoin(Tutor, col(Tutor.id) == Apprenticeship.tutor_id)
-        .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
-        .where(apprenticeship_scope(viewer))
-        .group_by(col(Tutor.id), col(Tutor.name))
+        .where(summary_scope(viewer))
+        .group_by(col(Summary.tutor_id))
+        .subquery()
+    )
+    # Grouped on the index first, then the (few hundred) tutors named.
+    statement = sa_select(grouped, col(Tutor.name)).outerjoin(
+        Tutor, col(Tutor.id) == grouped.c.tutor_id
     )
     queues = [
         TutorQueue(
@@ -113,7 +107,7 @@ def tutor_queues(session: Session, *, viewer: User, now: datetime) -> tuple[Tuto
             waited(oldest, now) if awaiting else "",
             waited_seconds(oldest, now) if awaiting else None,
         )
-        for tutor_id, name, count, awaiting, oldest in session.execute(statement)
+        for tutor_id, count, awaiting, oldest, name in session.execute(statement)
     ]
     # Longest queue first, then the longest wait.
     queues.sort(key=lambda q: (-q.awaiting, -(q.oldest_seconds or 0), q.tutor_name.casefold()))
@@ -123,53 +117,48 @@ def tutor_queues(session: Session, *, viewer: User, now: datetime) -> tuple[Tuto
 def at_risk(
     session: Session, *, viewer: User, today: date, limit: int = AT_RISK_LIMIT
 ) -> tuple[tuple[AtRisk, ...], int]:
-    """Active apprenticeships rated red or amber, furthest behind first, with how many in all.
+    """Active apprenticeships rated red or amber today, with how many in all: red first, then
+    amber, each longest behind first.
 
-    Every active apprenticeship is rated from a slim row (no names, no words); names and
-    reasons are fetched and written for the shown few only.
+    Each summary holds the days its pace turns amber and red, so "behind today" is an indexed
+    range: the count, the reds and then the ambers are read in order and only the shown are rated.
     """
-    summary = ApprenticeshipSummary
+    active = and_(summary_scope(viewer), col(Summary.status) == ApprenticeshipStatus.ACTIVE)
+    behind, red, key = col(Summary.behind_on), col(Summary.red_on), col(Summary.apprenticeship_id)
+    total = session.execute(sa_select(func.count()).where(active, behind <= today)).scalar_one()
+    reds = sa_select(key).where(active, red <= today).order_by(red, key)
+    shown = list(session.scalars(reds.limit(limit)))
+    if len(shown) < limit:
+        ambers = sa_select(key).where(active, behind <= today, red > today).order_by(behind, key)
+        shown += session.scalars(ambers.limit(limit - len(shown)))
+    rows = [_rated(row, today) for row in _details(session, shown)]
+    # Ties in how long behind are shown by name.
+    rows.sort(key=lambda r: (_RAG_ORDER[r.progress.rag], r.since, r.apprentice_name.casefold()))
+    return tuple(rows), int(total)
+
+
+def _details(session: Session, ids: list[int]) -> Sequence[Row[Any]]:
+    """Names, dates and sign-off counts of the few shown (one statement, even for none)."""
+    a = Apprenticeship
     statement = (
         sa_select(
-            col(Apprenticeship.id), col(Apprenticeship.start_date),
-            col(Apprenticeship.planned_end_date),
-            func.coalesce(col(summary.ksb_total), 0), func.coalesce(col(summary.signed_off), 0),
+            col(a.id), col(Apprentice.name), col(Tutor.name),
+            col(a.start_date), col(a.planned_end_date), col(Summary.signed_off),
+            col(Summary.ksb_total), col(Summary.behind_on), col(Summary.red_on),
         )
-        .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
-        .where(apprenticeship_scope(viewer))
-        .where(col(Apprenticeship.status) == ApprenticeshipStatus.ACTIVE)
+        .join(Summary, col(Summary.apprenticeship_id) == a.id)
+        .join(Apprentice, col(Apprentice.id) == a.apprentice_id)
+        .outerjoin(Tutor, col(Tutor.id) == a.tutor_id)
+        .where(col(a.id).in_(ids))
     )  # fmt: skip
-    behind = []
-    for apprenticeship_id, start, end, total, signed_off in session.execute(statement):
-        expected, actual, rag = rating(start=start, planned_end=end, today=today,
-                                       signed_off=int(signed_off), total=int(total))  # fmt: skip
-        if rag is not Rag.GREEN:
-            behind.append((_RAG_ORDER[rag], actual - expected, apprenticeship_id, start, end,
-                           int(signed_off), int(total)))  # fmt: skip
-    behind.sort(key=lambda row: row[:2])
-    shown = behind[:limit]
-    names = _names(session, [row[2] for row in shown])
-    rows = []
-    for _, _, apprenticeship_id, start, end, signed_off, total in shown:
-        pace = progress(start=start, planned_end=end, today=today, signed_off=signed_off,
-                        total=total)  # fmt: skip
-        apprentice, tutor = names[apprenticeship_id]
-        rows.append(AtRisk(apprenticeship_id, apprentice, tutor, pace))
-    # Ties in how far behind are shown by name, as before.
-    rows.sort(key=lambda r: (_RAG_ORDER[r.progress.rag], r.progress.actual - r.progress.expected,
-                             r.apprentice_name.casefold()))  # fmt: skip
-    return tuple(rows), len(behind)
+    return session.execute(statement).all()
 
 
-def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
-    """Apprentice and tutor names of a few apprenticeships (one statement, even for none)."""
-    statement = (
-        sa_select(col(Apprenticeship.id), col(Apprentice.name), col(Tutor.name))
-        .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
-        .outerjoin(Tutor, col(Tutor.id) == Apprenticeship.tutor_id)
-        .where(col(Apprenticeship.id).in_(ids))
-    )
-    return {row[0]: (row[1], row[2]) for row in session.execute(statement)}
+def _rated(row: Sequence[Any], today: date) -> AtRisk:
+    apprenticeship_id, apprentice, tutor, start, end, signed_off, total, behind_on, red_on = row
+    pace = progress(start=start, planned_end=end, today=today, signed_off=signed_off, total=total)
+    return AtRisk(apprenticeship_id, apprentice, tutor, pace,
+                  since=red_on if pace.rag is Rag.RED else behind_on)  # fmt: skip
 
 
 def overview(session: Session, *, viewer: User, today: date, now: datetime) -> Overview:

@@ -2,14 +2,16 @@
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import Row, case, delete, func, insert, select
 from sqlmodel import Session, col
 
 from app.apprenticeships.locks import lock_apprenticeships
-from app.dashboards.coverage import ksb_state, tally
+from app.dashboards.coverage import ksb_state, slipping_dates, tally
 from app.dashboards.queries import count_where, ksb_facts
 from app.models import (
+    Apprenticeship,
     ApprenticeshipSummary,
     Event,
     EvidenceItem,
@@ -19,7 +21,10 @@ from app.models import (
 
 
 def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) -> None:
-    """Recompute the summaries of these apprenticeships from their rows (a fixed 5 statements).
+    """Recompute the summaries of these apprenticeships from their rows (a fixed 7 statements).
+
+    Call it after any change to an apprenticeship's evidence, sign-offs, status, tutor, dates
+    or standard: the summary copies them, and when its pace slips depends on all of them.
 
     The apprenticeship rows are locked first, so that two transactions changing the same
     apprenticeship refresh one after the other and the later one sees the earlier's commit.
@@ -29,6 +34,7 @@ def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) 
         return
     session.flush()
     lock_apprenticeships(session, ids)
+    plans = _plans(session, ids)
     facts = ksb_facts(session, ids)
     items = _item_stats(session, ids)
     activity = _last_activity(session, ids)
@@ -37,11 +43,21 @@ def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) 
     )
     rows = []
     for apprenticeship_id in ids:
+        plan = plans[apprenticeship_id]
         counts = tally(ksb_state(f) for f in facts.get(apprenticeship_id, ()))
         awaiting, oldest, referred = items.get(apprenticeship_id, (0, None, 0))
+        behind_on, red_on = slipping_dates(
+            start=plan.start_date,
+            planned_end=plan.planned_end_date,
+            signed_off=counts.signed_off,
+            total=counts.total,
+        )
         rows.append(
             {
                 "apprenticeship_id": apprenticeship_id,
+                "provider_id": plan.provider_id,
+                "tutor_id": plan.tutor_id,
+                "status": plan.status,
                 "ksb_total": counts.total,
                 "not_started": counts.not_started,
                 "claimed": counts.claimed,
@@ -51,10 +67,22 @@ def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) 
                 "oldest_awaiting_since": oldest,
                 "items_referred": referred,
                 "last_activity_at": activity.get(apprenticeship_id),
+                "behind_on": behind_on,
+                "red_on": red_on,
                 "refreshed_at": utcnow(),
             }
         )
     session.execute(insert(ApprenticeshipSummary), rows)
+
+
+def _plans(session: Session, ids: list[int]) -> dict[int, Row[Any]]:
+    """What the summary copies from each apprenticeship row, and the dates its pace runs on."""
+    a = Apprenticeship
+    statement = select(
+        col(a.id), col(a.provider_id), col(a.tutor_id), col(a.status), col(a.start_date),
+        col(a.planned_end_date),
+    ).where(col(a.id).in_(ids))  # fmt: skip
+    return {row.id: row for row in session.execute(statement)}
 
 
 def _item_stats(session: Session, ids: list[int]) -> dict[int, tuple[int, datetime | None, int]]:

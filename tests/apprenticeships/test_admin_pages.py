@@ -223,6 +223,22 @@ def test_admin_changes_status_tutor_and_dates(
     assert event.data["changes"]["status"] == ["active", "break_in_learning"]
 
 
+def test_the_summary_follows_status_tutor_and_dates(
+    admin: TestClient, world: World, session: Session
+) -> None:
+    """The provider overview reads these copies, so a change must reach them at once."""
+    changes = {"status": "withdrawn", "tutor_id": "", "planned_end_date": "2026-12-31"}
+    edit(admin, world.apprenticeship, valid(world, start_date="2026-01-05", **changes))
+    session.expire_all()
+    summary = session.get(ApprenticeshipSummary, world.apprenticeship.id)
+    assert summary is not None
+    assert (summary.status, summary.tutor_id) == (ApprenticeshipStatus.WITHDRAWN, None)
+    assert summary.provider_id == world.provider.id
+    # Nothing signed off: a 360-day plan is more than 10 points behind from day 37, red past 90.
+    assert summary.behind_on == date(2026, 2, 11)
+    assert summary.red_on == date(2026, 4, 6)
+
+
 def test_edit_ignores_provider_sent_with_it(
     admin: TestClient, world: World, session: Session
 ) -> None:

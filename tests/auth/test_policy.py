@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from app.auth import policy
-from app.models import Apprenticeship, EvidenceItem, Organisation, Role, User
+from app.dashboards.summary import refresh_summaries
+from app.models import (
+    Apprenticeship,
+    ApprenticeshipSummary,
+    EvidenceItem,
+    Organisation,
+    Role,
+    User,
+)
 from tests.factories import (
     make_apprenticeship,
     make_employer,
@@ -78,6 +86,13 @@ def check_agreement(session: Session, viewer: User) -> None:
         ).all()
     )
     assert listed == {a.id for a in everything if policy.can_see_apprenticeship(viewer, a)}
+    refresh_summaries(session, apprenticeship_ids=[a.id for a in everything if a.id])
+    summarised = set(
+        session.exec(
+            select(col(ApprenticeshipSummary.apprenticeship_id)).where(policy.summary_scope(viewer))
+        ).all()
+    )
+    assert summarised == (listed if viewer.role in policy.PROVIDER_STAFF else set())
     pairs = session.exec(
         select(EvidenceItem, Apprenticeship).join(
             Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id

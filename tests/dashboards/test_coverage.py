@@ -14,6 +14,8 @@ from app.dashboards.coverage import (
     compute_coverage,
     ksb_state,
     progress,
+    rating,
+    slipping_dates,
     tally,
 )
 
@@ -277,3 +279,43 @@ def test_coverage_with_no_ksbs_is_empty_and_green() -> None:
     assert result.ksbs == ()
     assert result.overall.total == 0
     assert result.progress.rag is Rag.GREEN
+
+
+# --- the days a pace turns amber and red ----------------------------------------------------
+
+
+@pytest.mark.parametrize("days", [1, 2, 7, 30, 365, 730, 1096])
+@pytest.mark.parametrize(("signed_off", "total"), [(0, 1), (0, 39), (3, 39), (19, 39), (38, 39)])
+def test_slipping_dates_agree_with_the_rating_on_every_day(
+    days: int, signed_off: int, total: int
+) -> None:
+    start = date(2026, 1, 31)
+    end = start + timedelta(days=days)
+    behind_on, red_on = slipping_dates(
+        start=start, planned_end=end, signed_off=signed_off, total=total
+    )
+    assert behind_on is not None and red_on is not None and behind_on <= red_on
+    for offset in range(-3, days + 4):
+        today = start + timedelta(days=offset)
+        _, _, rag = rating(
+            start=start, planned_end=end, today=today, signed_off=signed_off, total=total
+        )
+        assert (rag is not Rag.GREEN) == (today >= behind_on), today
+        assert (rag is Rag.RED) == (today >= red_on), today
+
+
+def test_slipping_dates_of_two_years_at_a_quarter_done() -> None:
+    start, end = date(2026, 1, 1), date(2028, 1, 1)  # 730 days
+    behind_on, red_on = slipping_dates(start=start, planned_end=end, signed_off=1, total=4)
+    # Amber once more than 35% of the time has gone (day 256), red past 50% (day 366).
+    assert behind_on == start + timedelta(days=256)
+    assert red_on == start + timedelta(days=366)
+
+
+@pytest.mark.parametrize(("signed_off", "total"), [(0, 0), (4, 4), (5, 4)])
+def test_complete_or_empty_plans_never_slip(signed_off: int, total: int) -> None:
+    start, end = date(2026, 1, 1), date(2027, 1, 1)
+    assert slipping_dates(start=start, planned_end=end, signed_off=signed_off, total=total) == (
+        None,
+        None,
+    )

@@ -1,5 +1,7 @@
 """The dashboards as JSON: same figures, filters and boundaries as the pages."""
 
+from datetime import date, timedelta
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -67,6 +69,8 @@ def test_the_provider_json_has_histogram_risk_queues_and_statuses(
     assert sum(b["count"] for b in body["coverage_histogram"]) == 3
     assert body["by_status"]["active"] == 3
     assert {r["apprentice_name"] for r in body["at_risk"]} == {"Bob Behind", "Oscar Elsewhere"}
+    red_since = (date.today() - timedelta(days=365 - 183)).isoformat()  # day 183 of 730
+    assert {r["since"] for r in body["at_risk"]} == {red_since}
     queue = next(q for q in body["review_queues"] if q["tutor_id"] == world.tutor.id)
     assert queue["awaiting_review"] == 1
 

@@ -1,10 +1,14 @@
 """The provider overview: histogram, at-risk list, tutor queues, status counts; admin and IQA."""
 
+from datetime import date, timedelta
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.dashboards.provider import at_risk
 from app.models import ApprenticeshipStatus
-from tests.dashboards.world import DashWorld, refresh
+from tests.dashboards.world import DashWorld, add_apprentice, refresh
+from tests.factories import sign_off
 from tests.html_page import Node, parse
 from tests.web_client import sign_in
 
@@ -89,3 +93,53 @@ def test_tutors_employers_and_apprentices_may_not_open_it(
         client.cookies.clear()
         sign_in(client, email)
         assert client.get("/provider").status_code == 403
+
+
+def slipping_world(session: Session, world: DashWorld) -> None:
+    """Dan red longest, Bob and Oscar red since day 183 of 730, Cara only amber."""
+    add_apprentice(session, world, "Dan Deep", start_days_ago=600, end_in_days=100)
+    cara = add_apprentice(session, world, "Cara Coming")
+    sign_off(session, cara, "K1", world.tutor)  # a quarter done, half the time gone: amber
+    refresh(session)
+
+
+def test_at_risk_lists_red_then_amber_each_longest_behind_first(
+    client: TestClient, world: DashWorld, session: Session
+) -> None:
+    slipping_world(session, world)
+    rows = overview(client, world.admin.email).find("table", id="at-risk-table").find("tbody")
+    listed = [
+        (tr.find("th").text, tr.attrs["data-rag"], tr.find(data_since="").text)
+        for tr in rows.find_all("tr")
+    ]
+    today = date.today()
+
+    def long_date(day: date) -> str:
+        return day.strftime("%d %b %Y")
+
+    assert listed == [
+        ("Dan Deep", "red", long_date(today - timedelta(days=600 - 176))),
+        ("Bob Behind", "red", long_date(today - timedelta(days=365 - 183))),
+        ("Oscar Elsewhere", "red", long_date(today - timedelta(days=365 - 183))),
+        ("Cara Coming", "amber", long_date(today - timedelta(days=365 - 256))),
+    ]
+
+
+def test_at_risk_counts_all_but_shows_the_first_few(world: DashWorld, session: Session) -> None:
+    slipping_world(session, world)
+    shown, total = at_risk(session, viewer=world.admin, today=date.today(), limit=2)
+    assert [row.apprentice_name for row in shown] == ["Dan Deep", "Bob Behind"]
+    assert total == 4
+
+
+def test_withdrawn_and_not_yet_started_apprenticeships_are_not_at_risk(
+    world: DashWorld, session: Session
+) -> None:
+    bob = world.apprenticeships["Bob Behind"]
+    bob.status = ApprenticeshipStatus.WITHDRAWN
+    session.add(bob)
+    add_apprentice(session, world, "Fay Future", start_days_ago=-30)
+    refresh(session)
+    shown, total = at_risk(session, viewer=world.admin, today=date.today())
+    assert [row.apprentice_name for row in shown] == ["Oscar Elsewhere"]
+    assert total == 1

@@ -109,3 +109,16 @@ def test_an_apprenticeship_with_nothing_yet_is_all_not_started(session: Session)
     row = summary(session, apprenticeship)
     assert row.ksb_total == row.not_started == 4
     assert row.last_activity_at is None and row.oldest_awaiting_since is None
+
+
+def test_a_sign_off_moves_the_slipping_days_later(session: Session) -> None:
+    apprenticeship, tutor = setup(session)  # 2026-01-01 to 2027-12-31: 729 days, 4 KSBs
+    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    before = summary(session, apprenticeship)
+    assert (before.behind_on, before.red_on) == (date(2026, 3, 15), date(2026, 7, 3))
+    assert (before.provider_id, before.tutor_id) == (apprenticeship.provider_id, tutor.id)
+    sign_off(session, apprenticeship, "K1", tutor)
+    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    session.expire_all()
+    after = summary(session, apprenticeship)
+    assert (after.behind_on, after.red_on) == (date(2026, 9, 14), date(2027, 1, 1))

@@ -1,17 +1,28 @@
 """Migrations: one head, upgrade from empty, downgrade to base, models equal migrations."""
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, select
 
 from app import migrate
+from app.dashboards.summary import refresh_summaries
 from app.db import make_engine
-from app.models import Event, metadata
+from app.models import Apprenticeship, ApprenticeshipSummary, Event, metadata
 from tests.conftest import POSTGRES_URL, postgres_unavailable_reason
+from tests.factories import (
+    make_apprenticeship,
+    make_employer,
+    make_provider,
+    make_standard,
+    make_user,
+    sign_off,
+)
 
 # Named after the test database, so that parallel runs with their own databases never collide.
 SCRATCH_DB = f"{make_url(POSTGRES_URL).database}_migrations"
@@ -92,3 +103,41 @@ def test_event_log_refuses_update_and_delete(empty_engine: Engine) -> None:
             conn.execute(text(statement))
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT action FROM event")).scalar_one() == "test"
+
+
+def test_0005_fills_the_summary_copies_and_slipping_days_from_existing_rows(
+    empty_engine: Engine,
+) -> None:
+    """Summaries written at head, taken back to 0004 and upgraded again come back the same."""
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        provider = make_provider(session)
+        employer = make_employer(session, provider)
+        tutor = make_user(session, provider, "tutor")
+        standard = make_standard(session)
+        for n, signed in enumerate((0, 1, 4)):
+            apprenticeship = make_apprenticeship(
+                session, standard=standard, provider=provider, employer=employer,
+                apprentice=make_user(session, employer, "apprentice"),
+                tutor=tutor if n else None,
+                start=date(2026, 1, 1), planned_end=date(2027, 12, 31),
+            )  # fmt: skip
+            for code in ("K1", "K2", "S1", "B1")[:signed]:
+                sign_off(session, apprenticeship, code, tutor)
+        ids = [a for a in session.exec(select(col(Apprenticeship.id))) if a is not None]
+        refresh_summaries(session, apprenticeship_ids=ids)
+        session.commit()
+        copied = ("provider_id", "tutor_id", "status", "behind_on", "red_on")
+        query = select(ApprenticeshipSummary).order_by(col(ApprenticeshipSummary.apprenticeship_id))
+
+        def written() -> list[tuple[object, ...]]:
+            session.expire_all()
+            return [tuple(getattr(row, name) for name in copied) for row in session.exec(query)]
+
+        before = written()
+        session.commit()
+        migrate.downgrade(empty_engine, "0004")
+        migrate.upgrade(empty_engine)
+        assert written() == before
+    assert [row[1] is None for row in before] == [True, False, False]
+    assert before[0][3] is not None and before[2][3:] == (None, None)  # complete: never slips
