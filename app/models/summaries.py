@@ -17,14 +17,21 @@ from app.models.base import created_at_field, enum_field, optional_time_field
 class ApprenticeshipSummary(SQLModel, table=True):
     __tablename__ = "apprenticeship_summary"
     __table_args__ = (
-        # One covering index per question the provider overview asks.
+        # One covering index per question the provider overview asks; the at-risk lists are
+        # read in index order (day, then id) up to their LIMIT.
         Index("ix_apprenticeship_summary_bins", "provider_id", "ksb_total", "signed_off"),
         Index(
             "ix_apprenticeship_summary_queues",
             *("provider_id", "tutor_id", "items_awaiting_review", "oldest_awaiting_since"),
         ),
-        Index("ix_apprenticeship_summary_behind", "provider_id", "status", "behind_on"),
-        Index("ix_apprenticeship_summary_red", "provider_id", "status", "red_on"),
+        Index(
+            "ix_apprenticeship_summary_behind",
+            *("provider_id", "status", "behind_on", "apprenticeship_id"),
+        ),
+        Index(
+            "ix_apprenticeship_summary_red",
+            *("provider_id", "status", "red_on", "apprenticeship_id"),
+        ),
     )
 
     apprenticeship_id: int = Field(foreign_key="apprenticeship.id", primary_key=True)

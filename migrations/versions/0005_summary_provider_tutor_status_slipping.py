@@ -42,7 +42,9 @@ def upgrade() -> None:
         batch_op.alter_column("provider_id", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("status", existing_type=STATUS, nullable=False)
         batch_op.create_index(
-            "ix_apprenticeship_summary_behind", ["provider_id", "status", "behind_on"], unique=False
+            "ix_apprenticeship_summary_behind",
+            ["provider_id", "status", "behind_on", "apprenticeship_id"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_apprenticeship_summary_bins",
@@ -55,7 +57,9 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            "ix_apprenticeship_summary_red", ["provider_id", "status", "red_on"], unique=False
+            "ix_apprenticeship_summary_red",
+            ["provider_id", "status", "red_on", "apprenticeship_id"],
+            unique=False,
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_apprenticeship_summary_tutor_id_user_account"),

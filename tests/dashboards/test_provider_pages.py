@@ -123,6 +123,8 @@ def test_at_risk_lists_red_then_amber_each_longest_behind_first(
         ("Oscar Elsewhere", "red", long_date(today - timedelta(days=365 - 183))),
         ("Cara Coming", "amber", long_date(today - timedelta(days=365 - 256))),
     ]
+    dan = world.apprenticeships["Dan Deep"]
+    assert rows.find("a").attrs["href"] == f"/portfolio/{dan.id}"
 
 
 def test_at_risk_counts_all_but_shows_the_first_few(world: DashWorld, session: Session) -> None:
