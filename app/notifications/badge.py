@@ -19,16 +19,19 @@ from app.notifications.queries import unread_count
 log = logging.getLogger("portfolio.notifications")
 
 
+BADGE_AT_MOST = 100  # the badge shows "99+" beyond
+
+
 def unread_for(request: Request, user: User) -> int | None:
-    """None for roles that have no notifications (IQA, admin)."""
+    """None for roles that have no notifications (IQA, admin); at most BADGE_AT_MOST."""
     if user.role not in NOTIFIED_ACTIONS:
         return None
     try:
         session = request_session(request)
         if session is not None:
-            return unread_count(session, viewer=user)
+            return unread_count(session, viewer=user, at_most=BADGE_AT_MOST)
         with open_session(request.app.state.engine, read_only=True) as own:
-            return unread_count(own, viewer=user)
+            return unread_count(own, viewer=user, at_most=BADGE_AT_MOST)
     except SQLAlchemyError:
         log.exception("unread count failed for user %s", user.id)
         return None

@@ -52,9 +52,14 @@ def _notified_ids(viewer: User) -> Subquery:
     return union_all(*(sa_select(col(Event.id).label("id")).where(b) for b in branches)).subquery()
 
 
-def unread_count(session: Session, *, viewer: User) -> int:
+def unread_count(session: Session, *, viewer: User, at_most: int | None = None) -> int:
+    """How many are unread; with `at_most`, reading stops there (the nav's badge, on every
+    page, costs the same however long a tutor's backlog)."""
     ids = _notified_ids(viewer)
-    statement = sa_select(func.count()).select_from(ids).where(ids.c.id > _seen_up_to(viewer))
+    unread = sa_select(ids.c.id).where(ids.c.id > _seen_up_to(viewer))
+    if at_most is not None:
+        unread = unread.limit(at_most)
+    statement = sa_select(func.count()).select_from(unread.subquery())
     return int(session.execute(statement).scalar_one())
 
 

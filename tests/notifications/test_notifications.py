@@ -127,6 +127,20 @@ def test_the_nav_shows_the_unread_count(client: TestClient, busy: World) -> None
     assert badge(client.get("/notifications").text) == "3 unread"
 
 
+def test_the_nav_stops_counting_at_a_hundred(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """However long the backlog, the badge reads at most 100 events: every page shows it."""
+    for _ in range(34):
+        happen(session, world.a)  # 3 notices for the apprentice each: 102
+    signed_in(client, world.a.apprentice)
+    page = client.get("/notifications").text
+    assert badge(page) == "99+ unread"
+    assert "102 unread." in page  # the list page still gives the whole figure
+    assert unread_count(session, viewer=world.a.apprentice, at_most=100) == 100
+    assert unread_count(session, viewer=world.a.apprentice, at_most=200) == 102
+
+
 def test_the_nav_count_reads_through_the_request_connection(
     client: TestClient, busy: World
 ) -> None:
