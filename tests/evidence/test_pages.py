@@ -314,7 +314,7 @@ def test_the_item_page_shows_files_claims_feedback_and_history(
     assert page.find("img").attrs["src"].endswith(f"/files/{file_ids['site.png']}/preview")
     assert links_to(page, f"/files/{file_ids['plan.pdf']}")
     assert not page.find_all(
-        "img", src=f"http://127.0.0.1:8000/files/{file_ids['plan.pdf']}/preview"
+        "img", src=f"/files/{file_ids['plan.pdf']}/preview"
     )
     assert [
         row.attrs["data-claim"]
