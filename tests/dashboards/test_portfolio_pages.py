@@ -164,9 +164,7 @@ def test_the_tutor_sees_the_same_page_by_its_id(client: TestClient, portfolio: P
     sign_in(client, portfolio.tutor.email)
     page = parse(client.get(f"/portfolio/{portfolio.apprenticeship.id}").text)
     assert page.find("h1").text == "Test apprentice's portfolio"
-    assert not page.find_all(
-        "a", href=f"/portfolio/{portfolio.apprenticeship.id}/evidence/new"
-    )
+    assert not page.find_all("a", href=f"/portfolio/{portfolio.apprenticeship.id}/evidence/new")
 
 
 def link_texts(page: Node) -> dict[str, str]:

@@ -313,9 +313,7 @@ def test_the_item_page_shows_files_claims_feedback_and_history(
     file_ids = dict(session.exec(select(EvidenceFile.original_name, EvidenceFile.id)).all())
     assert page.find("img").attrs["src"].endswith(f"/files/{file_ids['site.png']}/preview")
     assert links_to(page, f"/files/{file_ids['plan.pdf']}")
-    assert not page.find_all(
-        "img", src=f"/files/{file_ids['plan.pdf']}/preview"
-    )
+    assert not page.find_all("img", src=f"/files/{file_ids['plan.pdf']}/preview")
     assert [
         row.attrs["data-claim"]
         for row in page.find(id="claims").find_all("tr")
