@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app.auth.policy import caseload_scope
+from app.auth.policy import caseload_scope, per_viewer
 from app.dashboards.charts import BarChart, stacked_bars
 from app.dashboards.coverage import Progress, Rag, Tally, progress
 from app.models import Apprenticeship, ApprenticeshipSummary, Organisation, User
@@ -54,6 +54,7 @@ class CaseloadRow:
     bar: BarChart
 
 
+@per_viewer
 def _statement(viewer: User) -> Select[*tuple[Any, ...]]:
     summary = ApprenticeshipSummary
     zero = 0

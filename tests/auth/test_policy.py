@@ -132,3 +132,20 @@ def test_drafts_are_the_apprentices_alone(session: Session, people: People) -> N
     staff = [u for u in people.users if u.role in policy.PROVIDER_STAFF or u.role == Role.EMPLOYER]
     assert policy.can_see_evidence(owner, item, apprenticeship)
     assert not any(policy.can_see_evidence(u, item, apprenticeship) for u in staff)
+
+
+def test_per_viewer_builds_once_per_identity(session: Session, people: People) -> None:
+    built: list[tuple[int | None, Role, int]] = []
+
+    @policy.per_viewer
+    def statement(viewer: User, extra: int) -> tuple[int | None, Role, int]:
+        built.append((viewer.id, viewer.role, extra))
+        return (viewer.id, viewer.role, extra)
+
+    tutor, iqa = people.users[0], people.users[1]
+    assert statement(tutor, 1) == statement(tutor, 1) == (tutor.id, Role.TUTOR, 1)
+    assert statement(iqa, 1) == (iqa.id, Role.IQA, 1)
+    assert statement(tutor, 2) == (tutor.id, Role.TUTOR, 2)
+    tutor.role = Role.ADMIN  # a changed role is a new identity, never the old statement
+    assert statement(tutor, 1) == (tutor.id, Role.ADMIN, 1)
+    assert len(built) == 4
