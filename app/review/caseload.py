@@ -7,6 +7,7 @@ by the coverage engine, so filtering and sorting on it happen here too, over pla
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Select, func
@@ -93,12 +94,22 @@ def _row(raw: Sequence[Any], today: date, now: datetime) -> CaseloadRow:
     (apprenticeship_id, name, employer_id, employer_name, status, start, end, total, not_started,
      claimed, evidenced, signed_off, awaiting, oldest, referred, last_activity) = raw  # fmt: skip
     tally = Tally(total, not_started, claimed, evidenced, signed_off)
-    pace = progress(start=start, planned_end=end, today=today, signed_off=signed_off, total=total)
+    pace, bar = _pace_and_bar(name, start, end, today, tally)
     return CaseloadRow(
         apprenticeship_id, name, employer_id, employer_name, str(status), tally, int(awaiting),
-        oldest, waited(oldest, now) if awaiting else "", int(referred), last_activity, pace,
-        stacked_bars([("", name, tally)], label_width=0, plot_width=120),
+        oldest, waited(oldest, now) if awaiting else "", int(referred), last_activity, pace, bar,
     )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _pace_and_bar(
+    name: str, start: date, end: date, today: date, tally: Tally
+) -> tuple[Progress, BarChart]:
+    """Pure, and the same on every view of a caseload until something is signed off or a day
+    passes: worked out once (a tutor opens their caseload many times a day)."""
+    pace = progress(start=start, planned_end=end, today=today, signed_off=tally.signed_off,
+                    total=tally.total)  # fmt: skip
+    return pace, stacked_bars([("", name, tally)], label_width=0, plot_width=120)
 
 
 def _matches(row: CaseloadRow, filters: Filters) -> bool:
