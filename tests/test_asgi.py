@@ -1,4 +1,5 @@
-"""The uvicorn entry point: an app from the environment's settings, long-lived objects frozen."""
+"""The uvicorn entry point: an app from the environment's settings, long-lived objects frozen,
+the collector tuned for request work."""
 
 import gc
 from collections.abc import Iterator
@@ -13,8 +14,10 @@ from app.asgi import create
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()  # the test process creates many apps: let the collector see them again
+    gc.set_threshold(*thresholds)
 
 
 def test_the_worker_app_freezes_what_startup_built(
@@ -25,3 +28,11 @@ def test_the_worker_app_freezes_what_startup_built(
     assert isinstance(app, FastAPI)
     assert app.state.settings.data_dir == tmp_path
     assert gc.get_freeze_count() > 10_000
+
+
+def test_the_worker_collects_young_cycles_less_often(
+    unfrozen: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORTFOLIO_DATA_DIR", str(tmp_path))
+    create()
+    assert gc.get_threshold()[0] >= 50_000

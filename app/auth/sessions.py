@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app.auth.tokens import digest, new_secret
@@ -69,12 +69,16 @@ def is_live(row: UserSession, *, limits: Limits, now: datetime) -> bool:
     )
 
 
+# Every request runs it: built once, with the hash as its parameter.
+_BY_HASH = (
+    select(UserSession, User)
+    .join(User, col(User.id) == UserSession.user_id)
+    .where(col(UserSession.id_hash) == bindparam("id_hash"))
+)
+
+
 def find_session(session: Session, *, raw: str, limits: Limits) -> tuple[UserSession, User] | None:
-    found = session.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == UserSession.user_id)
-        .where(UserSession.id_hash == digest(raw))
-    ).first()
+    found = session.exec(_BY_HASH, params={"id_hash": digest(raw)}).first()
     if (
         found is None
         or not found[1].is_active
