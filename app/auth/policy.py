@@ -60,28 +60,23 @@ def apprenticeship_scope(viewer: User) -> ColumnElement[bool]:
             return col(Apprenticeship.apprentice_id) == viewer.id
         case Role.EMPLOYER:
             return col(Apprenticeship.employer_id) == viewer.organisation_id
-        case Role.TUTOR:
-            return and_(
-                col(Apprenticeship.tutor_id) == viewer.id,
-                col(Apprenticeship.provider_id) == viewer.organisation_id,
-            )
-        case Role.IQA | Role.ADMIN:
-            return col(Apprenticeship.provider_id) == viewer.organisation_id
-    return false()
+    return _staff_scope(viewer, col(Apprenticeship.provider_id), col(Apprenticeship.tutor_id))
 
 
 def summary_scope(viewer: User) -> ColumnElement[bool]:
     """apprenticeship_scope on the summaries' copies of provider and tutor, for provider staff's
     cohort-wide pages; apprentices and employers read no summary by it."""
     summary = ApprenticeshipSummary
+    return _staff_scope(viewer, col(summary.provider_id), col(summary.tutor_id))
+
+
+def _staff_scope(viewer: User, provider_id: Any, tutor_id: Any) -> ColumnElement[bool]:
+    """A tutor's own apprenticeships in their provider; the whole provider's for IQA and admins."""
     match viewer.role:
         case Role.TUTOR:
-            return and_(
-                col(summary.tutor_id) == viewer.id,
-                col(summary.provider_id) == viewer.organisation_id,
-            )
+            return and_(tutor_id == viewer.id, provider_id == viewer.organisation_id)
         case Role.IQA | Role.ADMIN:
-            return col(summary.provider_id) == viewer.organisation_id
+            return provider_id == viewer.organisation_id
     return false()
 
 
