@@ -20,11 +20,8 @@ router = APIRouter()
 @router.get("/provider", name="provider_home")
 def provider_home(request: Request, session: DbSession, viewer: ProviderStaff) -> Response:
     figures = overview(session, viewer=viewer.user, today=date.today(), now=utcnow())
-    # One url_for for the 50 at-risk links: FastAPI's walks every route on each call.
-    portfolio_path = request.app.url_path_for("portfolio_overview", apprenticeship_id="ID")
     context = {
         "overview": figures,
-        "portfolio_path": str(portfolio_path).removesuffix("ID"),
         "histogram": histogram(figures.bins),
         "rag_words": RAG_WORDS,
         "status_words": STATUS_WORDS,
