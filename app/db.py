@@ -1,6 +1,7 @@
 """Engine factory (SQLite pragmas, BEGIN IMMEDIATE) and the per-request session dependency."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request
@@ -64,8 +65,9 @@ def open_session(engine: Engine, *, read_only: bool = False) -> Session:
     return Session(engine, expire_on_commit=False, execution_options=options)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed before the response is sent."""
+@contextmanager
+def request_transaction(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed when the request's work is done."""
     read_only = request.method in ("GET", "HEAD")
     with open_session(request.app.state.engine, read_only=read_only) as session:
         # Page furniture rendered inside the request (the nav's unread count) reads through

@@ -11,7 +11,7 @@ from app.models import Standard, utcnow
 from tests.factories import make_apprenticeship, make_evidence, make_user, sign_off
 from tests.html_page import Node, parse
 from tests.review.conftest import END, START, World, refresh
-from tests.statements import statements_run
+from tests.statements import statements_run, thread_trips
 from tests.web_client import sign_in
 
 
@@ -139,6 +139,14 @@ def test_the_page_runs_the_same_statements_for_a_bigger_caseload(
     with statements_run(app.state.engine) as large:
         assert len(rows(tutor.get("/caseload").text)) == 7
     assert len(large) == len(small)
+
+
+def test_a_page_goes_to_the_thread_pool_three_times(tutor: TestClient) -> None:
+    """Opening the session with who is asking, the page itself, the commit: no more."""
+    tutor.get("/caseload")
+    with thread_trips() as trips:
+        assert tutor.get("/caseload").status_code == 200
+    assert len(trips) == 3, trips
 
 
 def test_iqa_sees_every_caseload_of_the_provider(client: TestClient, world: World) -> None:
