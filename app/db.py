@@ -66,7 +66,7 @@ def open_session(engine: Engine, *, read_only: bool = False) -> Session:
 
 
 @contextmanager
-def request_transaction(request: Request) -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed when the request's work is done."""
     read_only = request.method in ("GET", "HEAD")
     with open_session(request.app.state.engine, read_only=read_only) as session:
