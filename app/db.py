@@ -1,4 +1,4 @@
-"""Engine factory (SQLite pragmas, BEGIN IMMEDIATE) and the per-request session dependency."""
+"""Engine factory (SQLite pragmas, BEGIN IMMEDIATE) and the request's session."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,7 +67,8 @@ def open_session(engine: Engine, *, read_only: bool = False) -> Session:
 
 @contextmanager
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed when the request's work is done."""
+    """One transaction per request, committed when the request's work is done (open_request in
+    app/auth/deps.py runs it as the dependency that commits before the response is sent)."""
     read_only = request.method in ("GET", "HEAD")
     with open_session(request.app.state.engine, read_only=read_only) as session:
         # Page furniture rendered inside the request (the nav's unread count) reads through
