@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-import httpx
+from bench.client import Connection, cookie_header
 
 
 @dataclass(frozen=True)
@@ -77,17 +77,14 @@ async def _worker(
     latencies: list[float],
     errors: list[int],
 ) -> None:
-    # A client per connection: one shared pool of 16 costs more client CPU than the server.
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(
-        base_url=base_url, cookies=cookies, limits=limits, timeout=120
-    ) as client:
+    headers = {"Cookie": cookie_header(cookies)} if cookies else {}
+    async with Connection.open(base_url, headers=headers) as connection:
         while time.perf_counter() < deadline:
             began = time.perf_counter()
-            response = await client.get(path)
+            status, _ = await connection.get(path)
             latencies.append(time.perf_counter() - began)
-            if not response.is_success:
-                errors.append(response.status_code)
+            if not 200 <= status < 300:
+                errors.append(status)
 
 
 async def _load(
