@@ -5,7 +5,8 @@ import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field, replace
 
 from bench.client import Connection, cookie_header
 
@@ -50,57 +51,71 @@ def summarise(latencies_s: Sequence[float], errors: int, seconds: float) -> Load
     )
 
 
-def median_ms(
-    action: Callable[[], object],
-    *,
-    budget_s: float = 2.0,
-    min_runs: int = 5,
-    max_runs: int = 500,
-    clock: Callable[[], float] = time.perf_counter,
-) -> float:
-    """Median time of `action` in ms: at least min_runs runs, then until the budget is spent."""
-    times: list[float] = []
-    spent = 0.0
-    while len(times) < min_runs or (spent < budget_s and len(times) < max_runs):
-        began = clock()
-        action()
-        times.append(clock() - began)
-        spent += times[-1]
-    return statistics.median(times) * 1000
+@dataclass
+class Timed:
+    """An action timed again and again, in slices that may be spread over a run: its median is
+    over every slice, so a limit timed between the blocks of a load shares that load's minutes."""
+
+    action: Callable[[], object]
+    clock: Callable[[], float] = time.perf_counter
+    times: list[float] = field(default_factory=list)
+
+    def slice(self, *, budget_s: float, min_runs: int = 1, max_runs: int = 500) -> "Timed":
+        """At least min_runs runs, then more until the budget is spent or max_runs reached."""
+        spent, runs = 0.0, 0
+        while runs < min_runs or (spent < budget_s and runs < max_runs):
+            began = self.clock()
+            self.action()
+            took = self.clock() - began
+            self.times.append(took)
+            spent, runs = spent + took, runs + 1
+        return self
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times) * 1000
 
 
-async def _worker(
-    base_url: str,
-    path: str,
-    cookies: dict[str, str],
-    deadline: float,
-    latencies: list[float],
-    errors: list[int],
+async def _requests(
+    connection: Connection, path: str, deadline: float, latencies: list[float], errors: list[int]
 ) -> None:
-    headers = {"Cookie": cookie_header(cookies)} if cookies else {}
-    async with Connection.open(base_url, headers=headers) as connection:
-        while time.perf_counter() < deadline:
-            began = time.perf_counter()
-            status, _ = await connection.get(path)
-            latencies.append(time.perf_counter() - began)
-            if not 200 <= status < 300:
-                errors.append(status)
+    while time.perf_counter() < deadline:
+        began = time.perf_counter()
+        status, _ = await connection.get(path)
+        latencies.append(time.perf_counter() - began)
+        if not 200 <= status < 300:
+            errors.append(status)
 
 
 async def _load(
-    base_url: str, path: str, cookies: dict[str, str], seconds: float, connections: int
+    base_url: str,
+    path: str,
+    cookies: dict[str, str],
+    seconds: float,
+    connections: int,
+    rounds: int = 1,
+    between: Callable[[], object] | None = None,
 ) -> LoadStats:
     latencies: list[float] = []
     errors: list[int] = []
-    cpu_began = time.process_time()
-    began = time.perf_counter()
-    deadline = began + seconds
-    await asyncio.gather(
-        *(_worker(base_url, path, cookies, deadline, latencies, errors) for _ in range(connections))
-    )
-    elapsed = time.perf_counter() - began  # includes the last requests still in flight
-    stats = summarise(latencies, len(errors), elapsed)
-    return replace(stats, client_cpu=(time.process_time() - cpu_began) / elapsed)
+    spent = cpu = 0.0
+    headers = {"Cookie": cookie_header(cookies)} if cookies else {}
+    async with AsyncExitStack() as stack:
+        opened = [
+            await stack.enter_async_context(Connection.open(base_url, headers=headers))
+            for _ in range(connections)
+        ]
+        for _ in range(rounds):
+            cpu_began, began = time.process_time(), time.perf_counter()
+            deadline = began + seconds / rounds
+            await asyncio.gather(*(_requests(c, path, deadline, latencies, errors) for c in opened))
+            # Wall time includes the last requests still in flight at the deadline.
+            spent += time.perf_counter() - began
+            cpu += time.process_time() - cpu_began
+            if between is not None:
+                between()  # nothing is in flight: the server idles while the limits are timed
+    stats = summarise(latencies, len(errors), spent)
+    return replace(stats, client_cpu=cpu / spent)
 
 
 def run_load(
@@ -111,7 +126,12 @@ def run_load(
     seconds: float,
     connections: int = 16,
     warm_up_s: float = 1.0,
+    rounds: int = 1,
+    between: Callable[[], object] | None = None,
 ) -> LoadStats:
-    """GET `path` from `connections` keep-alive connections for `seconds`, after a warm-up."""
+    """GET `path` from `connections` keep-alive connections for `seconds`, after a warm-up.
+
+    In `rounds` blocks, with `between()` called after each one (and before the next).
+    """
     asyncio.run(_load(base_url, path, cookies or {}, min(warm_up_s, seconds), connections))
-    return asyncio.run(_load(base_url, path, cookies or {}, seconds, connections))
+    return asyncio.run(_load(base_url, path, cookies or {}, seconds, connections, rounds, between))

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.db import open_session
-from bench.harness import median_ms
+from bench.harness import Timed
 
 
 @dataclass(frozen=True)
@@ -71,19 +71,19 @@ def capture(client: httpx.Client, engine: Engine, path: str) -> Capture:
     return Capture(response.status_code, template, context, statements)
 
 
-def render_ms(captured: Capture) -> float | None:
+def render_timer(captured: Capture) -> Timed | None:
     """The template alone, rendered again and again with the page's own context."""
     template, context = captured.template, captured.context
     if template is None or context is None:
         return None
-    return median_ms(lambda: template.render(context))
+    return Timed(lambda: template.render(context))
 
 
-def sql_ms(engine: Engine, query: Callable[[Session], object]) -> float:
+def sql_timer(engine: Engine, query: Callable[[Session], object]) -> Timed:
     """The reference SQL for a page's data, each run in its own read transaction."""
 
     def run() -> None:
         with open_session(engine, read_only=True) as session:
             query(session)
 
-    return median_ms(run)
+    return Timed(run)

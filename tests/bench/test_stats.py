@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.harness import median_ms, percentile, summarise
+from bench.harness import Timed, percentile, summarise
 
 
 def test_percentile_of_one_value_is_that_value() -> None:
@@ -75,21 +75,33 @@ class FakeClock:
 
 def test_timing_loop_runs_at_least_the_minimum() -> None:
     runs: list[int] = []
-    median_ms(lambda: runs.append(1), budget_s=0.0, min_runs=5, clock=FakeClock(1.0))
+    Timed(lambda: runs.append(1), clock=FakeClock(1.0)).slice(budget_s=0.0, min_runs=5)
     assert len(runs) == 5
 
 
 def test_timing_loop_stops_once_the_budget_is_spent() -> None:
     runs: list[int] = []
-    median_ms(lambda: runs.append(1), budget_s=1.0, min_runs=1, clock=FakeClock(0.25))
+    Timed(lambda: runs.append(1), clock=FakeClock(0.25)).slice(budget_s=1.0)
     assert len(runs) == 4
 
 
 def test_timing_loop_stops_at_the_run_cap() -> None:
     runs: list[int] = []
-    median_ms(lambda: runs.append(1), budget_s=10.0, min_runs=1, max_runs=3, clock=FakeClock(0))
+    Timed(lambda: runs.append(1), clock=FakeClock(0)).slice(budget_s=10.0, max_runs=3)
     assert len(runs) == 3
 
 
 def test_timing_loop_reports_the_median_in_milliseconds() -> None:
-    assert median_ms(lambda: None, min_runs=3, budget_s=0, clock=FakeClock(0.002)) == 2.0
+    timed = Timed(lambda: None, clock=FakeClock(0.002)).slice(budget_s=0, min_runs=3)
+    assert timed.median_ms == 2.0
+
+
+def test_the_median_is_over_every_slice() -> None:
+    clock = FakeClock(0.001)
+    timed = Timed(lambda: None, clock=clock).slice(budget_s=0, min_runs=3)
+    clock.run_s = 0.010
+    timed.slice(budget_s=0, min_runs=2)
+    # 1, 1, 1, 10, 10 ms: the median of all five runs, not of either slice alone
+    assert (len(timed.times), timed.median_ms) == (5, 1.0)
+    timed.slice(budget_s=0, min_runs=2)
+    assert timed.median_ms == pytest.approx(10.0)
