@@ -1,4 +1,4 @@
-"""The request's transaction is committed before the response is sent."""
+"""The request's transaction is committed before the response is sent, or rolled back."""
 
 from typing import Any
 
@@ -11,6 +11,15 @@ from starlette.responses import Response
 from app.auth.deps import DbSession
 from app.db import open_session
 from app.models import Organisation
+from app.web.templating import ANON_CSRF_COOKIE
+
+# An anonymous form post that passes the CSRF check (double-submit cookie, same origin).
+FORM_POST = {"headers": {"X-CSRF-Token": "t", "Sec-Fetch-Site": "same-origin"}}
+
+
+def _csrf_cookie(client: TestClient) -> TestClient:
+    client.cookies.set(ANON_CSRF_COOKIE, "t")
+    return client
 
 
 class SeenResponse(Response):
@@ -38,3 +47,16 @@ def test_a_write_is_visible_to_others_when_the_response_starts(app: FastAPI) -> 
     with TestClient(app) as client:
         assert client.get("/test-write").status_code == 204
     assert seen == [1]
+
+
+def test_a_route_that_fails_leaves_nothing_written(app: FastAPI) -> None:
+    @app.post("/test-fail")
+    def fail(session: DbSession) -> Response:
+        session.add(Organisation(name="Never kept", kind="provider"))
+        session.flush()
+        raise RuntimeError("the route failed after writing")
+
+    with _csrf_cookie(TestClient(app, raise_server_exceptions=False)) as client:
+        assert client.post("/test-fail", **FORM_POST).status_code == 500
+    with open_session(app.state.engine, read_only=True) as other:
+        assert other.exec(select(Organisation)).all() == []
