@@ -24,6 +24,7 @@ from app.main import create_app
 from app.models import Apprenticeship
 from app.settings import Settings
 from bench import generate
+from bench.cores import on_cores, split_cores
 from bench.harness import Timed, run_load
 from bench.limits import capture, disk_write_speed, render_timer, sql_timer
 from bench.people import PASSWORD, Shape
@@ -136,8 +137,9 @@ def measure_page(
     limits = _limits(result, page, app, engine, facts)
 
     def time_limits() -> None:
-        for timed in limits.values():
-            timed.slice(budget_s=LIMIT_BUDGET_S / ROUNDS, max_runs=100)
+        with on_cores(server.cores):  # the core the page was just served on (bench/cores.py)
+            for timed in limits.values():
+                timed.slice(budget_s=LIMIT_BUDGET_S / ROUNDS, max_runs=100)
 
     load = partial(run_load, server.base_url, result.path, cookies=viewer.cookies)
     result.latency = load(seconds=args.seconds, connections=1, rounds=ROUNDS, between=time_limits)
@@ -195,7 +197,9 @@ def _guarded(measure: Callable[[], R], failed: Callable[..., R]) -> R:
 
 
 def measure(run: Run, engine: Engine, facts: Facts, args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="ksb-bench-") as data_dir:
+    cores = split_cores()
+    run.settings |= {"server_cores": _listed(cores.server), "client_cores": _listed(cores.client)}
+    with on_cores(cores.client), tempfile.TemporaryDirectory(prefix="ksb-bench-") as data_dir:
         settings = Settings(
             database_url=args.database_url,
             data_dir=Path(data_dir),
@@ -211,12 +215,15 @@ def measure(run: Run, engine: Engine, facts: Facts, args: argparse.Namespace) ->
             "PORTFOLIO_MAX_FILES_PER_ITEM": str(settings.max_files_per_item),
         }
         run.disk_mb_per_s = disk_write_speed(Path(data_dir)).mb_per_s
-        with serve("bench.ceiling:app", env={}) as ceiling:
+        with serve("bench.ceiling:app", env={}, cores=cores.server) as ceiling:
             url = ceiling.base_url
             run.ceiling_latency = run_load(url, "/", seconds=args.seconds, connections=1)
             run.ceiling = run_load(url, "/", seconds=args.seconds, connections=args.connections)
         app = create_app(settings)
-        with serve("app.asgi:create", env=env, ready_path="/healthz", factory=True) as server:
+        app_server = serve(
+            "app.asgi:create", env=env, ready_path="/healthz", factory=True, cores=cores.server
+        )
+        with app_server as server:
             for page in (p for p in PAGES if p.name in args.targets):
                 measured = partial(measure_page, page, app, server, facts, engine, args)
                 run.pages.append(_guarded(measured, partial(PageResult, page.name, page.title)))
@@ -224,6 +231,10 @@ def measure(run: Run, engine: Engine, facts: Facts, args: argparse.Namespace) ->
                 sent = partial(measure_upload, item, app, server, facts)
                 run.uploads.append(_guarded(sent, partial(UploadResult, item.name, item.title)))
         app.state.engine.dispose()
+
+
+def _listed(cores: frozenset[int] | None) -> list[int] | str:
+    return sorted(cores) if cores is not None else "not pinned"
 
 
 def main(argv: list[str] | None = None) -> None:

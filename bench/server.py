@@ -21,6 +21,7 @@ from app import PROJECT_ROOT
 class Server:
     pid: int
     base_url: str
+    cores: frozenset[int] | None = None  # where it is pinned (bench/cores.py)
 
 
 def free_port() -> int:
@@ -46,18 +47,25 @@ def _wait_until_ready(process: subprocess.Popen[bytes], url: str, timeout_s: flo
 
 @contextmanager
 def serve(
-    app: str, *, env: dict[str, str], ready_path: str = "/", factory: bool = False
+    app: str,
+    *,
+    env: dict[str, str],
+    ready_path: str = "/",
+    factory: bool = False,
+    cores: frozenset[int] | None = None,
 ) -> Iterator[Server]:
-    """uvicorn with one worker (one process: its PID is the server's), access log off."""
+    """uvicorn with one worker (one process: its PID is the server's), access log off; pinned
+    to `cores` from before it starts, so that every thread it starts is pinned too."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", "1", "--no-access-log", "--log-level", "warning"]
     command += ["--factory"] if factory else []
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env})
+    pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env}, preexec_fn=pin)
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(process, base_url + ready_path, timeout_s=60)
-        yield Server(process.pid, base_url)
+        yield Server(process.pid, base_url, cores)
     finally:
         process.terminate()
         try:

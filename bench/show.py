@@ -105,6 +105,8 @@ def print_run(run: Run) -> None:
     for label, stats in (("1 connection", run.ceiling_latency), ("16", run.ceiling)):
         if stats is not None:
             console.print(_ceiling_line(label, stats), highlight=False)
+    server, client = run.settings.get("server_cores"), run.settings.get("client_cores")
+    console.print(f"Cores: server and limits {server}, load client {client}", highlight=False)
     cohorts = ", ".join(f"{name} {size:,}" for name, size in run.cohorts.items())
     console.print(f"Apprenticeships each viewer sees: {cohorts}", highlight=False)
     console.print(_figures_table(run))
