@@ -116,9 +116,10 @@ def _local_client(app: FastAPI) -> httpx.Client:
     return TestClient(app, base_url=LOCAL_ORIGIN)
 
 
-# A page's limits are timed in slices between blocks of its 1-connection run. This machine's
-# speed moves by a quarter within seconds (the caseload's template alone: 4.2 to 7.3 ms in four
-# runs a minute apart), so a figure and a limit taken at different moments measured the drift.
+# A page's limits are timed in slices between blocks of its 1-connection run, on the core the
+# server runs on (bench/cores.py). This machine's speed moves by half within seconds (the
+# caseload's template alone: 4.2 to 7.3 ms in four runs a minute apart), so a figure and a
+# limit taken at different moments measured the drift.
 ROUNDS = 20
 LIMIT_BUDGET_S = 2.0  # each limit's timing, over all its slices
 
