@@ -1,19 +1,28 @@
-"""Engine factory (SQLite pragmas, BEGIN IMMEDIATE) and the request's session."""
+"""Database helpers: the engine (SQLite pragmas, BEGIN IMMEDIATE), the request's session,
+insert-once, row locks, and work tied to a transaction's outcome (after_commit)."""
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session, SQLModel, col, create_engine
+
+from app.models import Apprenticeship
 
 # Reads open a deferred transaction; anything else takes SQLite's write lock up front so
 # that two read-modify-write transactions cannot interleave and lose an update.
 READ_ONLY = "portfolio_read_only"
+log = logging.getLogger("portfolio.files")
+_KEY = "portfolio_pending_file_work"
+Action = Callable[[], None]
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Engine:
@@ -87,3 +96,64 @@ def get_session(request: Request) -> Iterator[Session]:
 def request_session(request: Request) -> Session | None:
     """The request's own session while its route runs; None afterwards (error pages)."""
     return getattr(request.state, "db_session", None)
+
+
+def lock_apprenticeships(session: Session, ids: Collection[int]) -> None:
+    """Wait for other transactions changing these apprenticeships to commit (PostgreSQL; on
+    SQLite BEGIN IMMEDIATE has already serialised writers).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that references the apprenticeship
+    takes a key-share lock on it, which FOR UPDATE conflicts with, so two transactions that
+    each inserted evidence and then locked the row would deadlock. Sorted ids: one lock order.
+    """
+    if ids:
+        statement = select(col(Apprenticeship.id)).where(col(Apprenticeship.id).in_(sorted(ids)))
+        session.execute(statement.order_by(col(Apprenticeship.id)).with_for_update(key_share=True))
+
+
+# Work tied to the transaction's outcome: a file is moved into place (or deleted) only once the
+# rows saying so have committed; if the transaction rolls back or is closed without committing,
+# staged files are removed instead. So a failure anywhere leaves no row without its file and no
+# file without its row.
+@dataclass
+class _Pending:
+    on_commit: list[Action] = field(default_factory=list)
+    on_abort: list[Action] = field(default_factory=list)
+
+    def committed(self, _session: Session) -> None:
+        actions, self.on_commit, self.on_abort = self.on_commit, [], []
+        _run(actions, "after commit")
+
+    def ended(self, _session: Session, transaction: SessionTransaction) -> None:
+        # Only the outermost transaction decides; after a commit both lists are already empty.
+        if transaction.parent is not None:
+            return
+        actions, self.on_commit, self.on_abort = self.on_abort, [], []
+        _run(actions, "after rollback")
+
+
+def _run(actions: list[Action], when: str) -> None:
+    # Every action runs even if one fails: one stuck file must not strand the others.
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("file work %s failed", when)
+
+
+def _pending(session: Session) -> _Pending:
+    found = session.info.get(_KEY)
+    if isinstance(found, _Pending):
+        return found
+    pending = session.info[_KEY] = _Pending()
+    event.listen(session, "after_commit", pending.committed)
+    event.listen(session, "after_transaction_end", pending.ended)
+    return pending
+
+
+def after_commit(session: Session, *, then: Action, otherwise: Action | None = None) -> None:
+    """Run `then` once the current transaction commits, `otherwise` if it ends without."""
+    pending = _pending(session)
+    pending.on_commit.append(then)
+    if otherwise is not None:
+        pending.on_abort.append(otherwise)

@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 
 from app import PROJECT_ROOT
 from app.auth.passwords import hash_password
-from app.dashboards.summary import refresh_summaries
 from app.db import open_session
 from app.errors import Conflict, Forbidden
 from app.evidence.storage import LocalStorage
@@ -33,6 +32,7 @@ from app.models import (
     Standard,
     User,
 )
+from app.progress.summaries import refresh_summaries
 from app.settings import Settings
 from app.standards.importer import import_standards, load_file
 

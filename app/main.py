@@ -15,7 +15,7 @@ from app.auth import pages as auth_pages
 from app.auth.denied import DeniedAccessAudit
 from app.auth.deps import verify_csrf
 from app.dashboards import api as dashboards_api
-from app.dashboards import dashboard_api, employer_pages, portfolio_pages, provider_pages
+from app.dashboards import employer_pages, portfolio_pages, provider_pages
 from app.db import make_engine
 from app.evidence import api as evidence_api
 from app.evidence import downloads as evidence_downloads
@@ -34,7 +34,6 @@ from app.review import grid_pages as review_grid_pages
 from app.review import pages as review_pages
 from app.settings import Settings
 from app.standards import api as standards_api
-from app.web import home
 from app.web.errors import install_error_handlers
 from app.web.security import SecurityHeaders
 
@@ -52,7 +51,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     evidence_downloads.router,
     review_grid_pages.router,
     notifications_pages.router,
-    home.router,
     auth_pages.router,
     password_pages.router,
     token_pages.router,
@@ -65,7 +63,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     apprenticeships_api.router,
     evidence_api.router,
     dashboards_api.router,
-    dashboard_api.router,
     review_api.router,
     gateway_api.router,
     quality_api.router,

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from app.dashboards.summary import refresh_summaries
 from app.models import (
     Apprenticeship,
     Event,
@@ -18,6 +17,7 @@ from app.models import (
     ReviewDecision,
     User,
 )
+from app.progress.summaries import refresh_summaries
 from bench.people import Shape, apprentice_email
 from bench.world import World, insert_ids, table_of
 

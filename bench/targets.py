@@ -13,8 +13,8 @@ from sqlalchemy import TextClause, func, select, text
 from sqlmodel import Session, col
 from starlette.routing import BaseRoute
 
-from app.dashboards.queries import apprenticeship_coverage, ksb_facts
 from app.models import Apprenticeship, EvidenceItem, User
+from app.progress.queries import apprenticeship_coverage, ksb_facts
 from app.web.api import API_PREFIX
 from bench.people import apprentice_email, manager_email, staff_email
 

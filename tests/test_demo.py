@@ -9,7 +9,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app import demo
-from app.dashboards.queries import apprenticeship_coverage
 from app.db import open_session
 from app.errors import Conflict
 from app.evidence.storage import LocalStorage
@@ -25,6 +24,7 @@ from app.models import (
     ReviewDecision,
     User,
 )
+from app.progress.queries import apprenticeship_coverage
 from app.settings import Settings
 
 TODAY = date(2026, 11, 29)

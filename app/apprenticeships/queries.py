@@ -67,3 +67,37 @@ def get_visible(session: Session, *, viewer: User, apprenticeship_id: int) -> Ap
             col(Apprenticeship.id) == apprenticeship_id, apprenticeship_scope(viewer)
         )
     ).first()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """Whose portfolio this is and on which standard: the top of every portfolio page."""
+
+    apprenticeship_id: int
+    apprentice_id: int
+    apprentice_name: str
+    standard_id: int
+    standard_reference: str
+    standard_version: str
+    standard_title: str
+    start_date: date
+    planned_end_date: date
+    status: str
+
+
+def heading(session: Session, *, apprenticeship: Apprenticeship) -> Heading:
+    statement = (
+        sa_select(
+            col(User.name), col(Standard.reference), col(Standard.version), col(Standard.title)
+        )
+        .select_from(Apprenticeship)
+        .join(User, col(User.id) == Apprenticeship.apprentice_id)
+        .join(Standard, col(Standard.id) == Apprenticeship.standard_id)
+        .where(col(Apprenticeship.id) == apprenticeship.id)
+    )
+    name, reference, version, title = session.execute(statement).one()
+    return Heading(
+        apprenticeship.id or 0, apprenticeship.apprentice_id, name, apprenticeship.standard_id,
+        reference, version, title, apprenticeship.start_date, apprenticeship.planned_end_date,
+        str(apprenticeship.status),
+    )  # fmt: skip

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.apprenticeships.schemas import ApprenticeshipForm
 from app.auth import policy
-from app.dashboards.summary import refresh_summaries
 from app.errors import Forbidden, Invalid
 from app.models import (
     Apprenticeship,
@@ -23,6 +22,7 @@ from app.models import (
     Standard,
     User,
 )
+from app.progress.summaries import refresh_summaries
 
 MAX_ID = 2**31 - 1  # row ids are 32-bit on PostgreSQL; larger numbers are simply not ours
 # Evidence claims the KSBs of one standard for one apprentice: these two stay once work exists.

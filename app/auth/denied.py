@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import audit
 from app.auth.deps import Viewer
-from app.auth.routes import PUBLIC_ROUTES
+from app.auth.public_routes import PUBLIC_ROUTES
 from app.db import open_session
 from app.models import Event, Organisation, User, utcnow
 

@@ -1,12 +1,20 @@
-"""Sign-in, sign-out and the user's own sessions, as pages that also work without JavaScript."""
+"""The start page, sign-in, sign-out and the user's own sessions, as pages that also work
+without JavaScript."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from app.auth import service, sessions
-from app.auth.deps import CurrentViewer, DbSession, anon_csrf_token, client_addr
+from app.auth.deps import (
+    CurrentViewer,
+    DbSession,
+    Viewer,
+    anon_csrf_token,
+    client_addr,
+    current_viewer,
+)
 from app.errors import NotFound
 from app.models import Role
 from app.web.templating import redirect, render
@@ -27,6 +35,14 @@ def safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return None
+
+
+@router.get("/", name="home")
+def home(request: Request, viewer: Annotated[Viewer | None, Depends(current_viewer)]) -> Response:
+    """The sign-in invitation, or a redirect to the viewer's own home."""
+    if viewer is not None:
+        return redirect(request, request.url_for(ROLE_HOMES[viewer.user.role]).path)
+    return render(request, "web/home.html")
 
 
 @router.get("/login", name="login")

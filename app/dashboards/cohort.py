@@ -15,8 +15,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.auth.policy import apprenticeship_scope
-from app.dashboards.charts import BarChart, stacked_bars
-from app.dashboards.coverage import (
+from app.models import Apprenticeship, ApprenticeshipStatus, ApprenticeshipSummary, User
+from app.progress.charts import BarChart, stacked_bars
+from app.progress.coverage import (
     DutyCoverage,
     Progress,
     Rag,
@@ -24,8 +25,7 @@ from app.dashboards.coverage import (
     compute_coverage,
     progress,
 )
-from app.dashboards.queries import duty_facts, ksb_facts
-from app.models import Apprenticeship, ApprenticeshipStatus, ApprenticeshipSummary, User
+from app.progress.queries import duty_facts, ksb_facts
 
 Apprentice = aliased(User)
 

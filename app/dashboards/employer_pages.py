@@ -10,9 +10,8 @@ from starlette.responses import Response
 from app.apprenticeships.deps import VisibleApprenticeship
 from app.auth.deps import DbSession
 from app.dashboards import cohort, heatmap
-from app.dashboards.charts import STATE_LABELS, STATES
 from app.dashboards.deps import CohortFilters, Employer
-from app.dashboards.employer_views import (
+from app.dashboards.employer_context import (
     CSV_HEADER,
     RAG_WORDS,
     STATUS_WORDS,
@@ -20,7 +19,8 @@ from app.dashboards.employer_views import (
     csv_rows,
 )
 from app.dashboards.export import to_csv
-from app.dashboards.queries import ksb_facts
+from app.progress.charts import STATE_LABELS, STATES
+from app.progress.queries import ksb_facts
 from app.web.templating import is_htmx, render
 
 router = APIRouter()

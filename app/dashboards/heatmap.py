@@ -6,7 +6,7 @@ Each state has a colour AND a symbol, so the grid reads without colour (legend o
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from app.dashboards.coverage import KsbFacts, KsbState, ksb_state
+from app.progress.coverage import KsbFacts, KsbState, ksb_state
 
 SYMBOLS: dict[KsbState, str] = {
     KsbState.SIGNED_OFF: "✓",

@@ -12,14 +12,15 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
+from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession, require_roles
-from app.dashboards.charts import STATE_LABELS, STATES, BarChart, describe, stacked_bars
-from app.dashboards.coverage import Coverage, KsbState
-from app.dashboards.queries import apprenticeship_coverage
 from app.evidence import queries as evidence_queries
 from app.evidence import service as evidence_service
 from app.evidence.labels import LABELS
 from app.models import Apprenticeship, Ksb, Role, User
+from app.progress.charts import STATE_LABELS, STATES, BarChart, describe, stacked_bars
+from app.progress.coverage import Coverage, KsbState
+from app.progress.queries import apprenticeship_coverage
 from app.standards.queries import standard_ksbs
 from app.web.templating import render
 
@@ -54,7 +55,7 @@ def overview_context(
     coverage = apprenticeship_coverage(session, apprenticeship=apprenticeship, today=today)
     ksbs = {ksb.code: ksb for ksb in standard_ksbs(session, apprenticeship.standard_id)}
     return {
-        "heading": evidence_queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "coverage": coverage,
         "charts": charts(coverage),
         "kind_rows": KIND_ROWS,

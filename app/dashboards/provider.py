@@ -17,8 +17,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.auth.policy import summary_scope
-from app.dashboards.coverage import Progress, Rag, progress
 from app.models import Apprenticeship, ApprenticeshipStatus, ApprenticeshipSummary, User
+from app.progress.coverage import Progress, Rag, progress
 from app.review.timing import waited, waited_seconds
 
 Apprentice = aliased(User)

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.auth.deps import DbSession
-from app.dashboards.charts import histogram
 from app.dashboards.deps import ProviderStaff
-from app.dashboards.employer_views import RAG_WORDS, STATUS_WORDS
+from app.dashboards.employer_context import RAG_WORDS, STATUS_WORDS
 from app.dashboards.provider import overview
 from app.models import utcnow
+from app.progress.charts import histogram
 from app.web.templating import render
 
 router = APIRouter()

@@ -1,70 +1,73 @@
-"""Response shapes for the dashboards' JSON API: one apprenticeship's KSB coverage."""
+"""Response shapes of the employer and provider dashboards' JSON API."""
 
-from pydantic import BaseModel, ConfigDict
+from datetime import date, datetime
 
-from app.dashboards.coverage import Coverage, KsbState, Rag
+from pydantic import BaseModel, Field
 
-
-class TallyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    total: int
-    not_started: int
-    claimed: int
-    evidenced: int
-    signed_off: int
+from app.progress.coverage import Rag
+from app.progress.schemas import ProgressOut, TallyOut
 
 
-class KsbCoverageOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class DutyDoneOut(BaseModel):
     code: str
-    kind: str
-    state: KsbState
-    pending_claims: int
-    confirmed_claims: int
-    rejected_claims: int
+    fully_evidenced: bool
 
 
-class DutyCoverageOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class CohortRowOut(BaseModel):
+    apprenticeship_id: int
+    apprentice_name: str
+    status: str
+    planned_end_date: date
+    coverage: TallyOut
+    progress: ProgressOut
+    duties: list[DutyDoneOut]
+    last_activity_at: datetime | None
 
-    code: str
-    text: str
-    ksb_codes: list[str]
-    tally: TallyOut
-    covered: bool
+
+class EmployerDashboardOut(BaseModel):
+    """The employer's apprentices with the filters applied (q: name, rag, status)."""
+
+    filters: dict[str, str]
+    apprentices: list[CohortRowOut]
 
 
-class ProgressOut(BaseModel):
-    """Signed-off share against the share of planned time gone, rated, with the reason."""
+class HeatmapRowOut(BaseModel):
+    apprenticeship_id: int
+    apprentice_name: str
+    states: dict[str, str]  # KSB code -> not_started, claimed, evidenced or signed_off
 
-    model_config = ConfigDict(from_attributes=True)
 
-    expected: float
-    actual: float
+class HeatmapOut(BaseModel):
+    codes: list[str]
+    rows: list[HeatmapRowOut]
+
+
+class BinOut(BaseModel):
+    label: str  # share of KSBs signed off, e.g. "10-19%"
+    count: int
+
+
+class AtRiskOut(BaseModel):
+    apprenticeship_id: int
+    apprentice_name: str
+    tutor_name: str | None
     rag: Rag
+    since: date = Field(description="The first day it was rated this colour.")
     reason: str
 
 
-class CoverageOut(BaseModel):
-    """Each KSB's state (not_started, claimed, evidenced, signed_off), rolled up by kind
-    (knowledge, skill, behaviour), overall and by duty, with progress against time."""
+class TutorQueueOut(BaseModel):
+    tutor_id: int | None
+    tutor_name: str
+    apprenticeships: int
+    awaiting_review: int
+    oldest_waiting_seconds: int | None
 
-    apprenticeship_id: int
-    ksbs: list[KsbCoverageOut]
-    by_kind: dict[str, TallyOut]
-    overall: TallyOut
-    duties: list[DutyCoverageOut]
-    progress: ProgressOut
 
-    @classmethod
-    def of(cls, apprenticeship_id: int, coverage: Coverage) -> "CoverageOut":
-        return cls(
-            apprenticeship_id=apprenticeship_id,
-            ksbs=[KsbCoverageOut.model_validate(row) for row in coverage.ksbs],
-            by_kind={k: TallyOut.model_validate(t) for k, t in coverage.by_kind.items()},
-            overall=TallyOut.model_validate(coverage.overall),
-            duties=[DutyCoverageOut.model_validate(duty) for duty in coverage.duties],
-            progress=ProgressOut.model_validate(coverage.progress),
-        )
+class ProviderDashboardOut(BaseModel):
+    total: int
+    coverage_histogram: list[BinOut]
+    by_status: dict[str, int]
+    at_risk: list[AtRiskOut]
+    at_risk_total: int
+    review_queues: list[TutorQueueOut]

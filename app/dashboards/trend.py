@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from app.dashboards.charts import StepLine, step_line
 from app.models import Event
+from app.progress.charts import StepLine, step_line
 
 SIGNED_OFF = "ksb.signed_off"
 REVOKED = "ksb.signoff_revoked"

@@ -7,9 +7,9 @@ from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
 from app.evidence import queries
-from app.evidence.checks import InvalidEvidence, overclaim_warning
 from app.evidence.deps import commit_now
 from app.evidence.schemas import ClaimOut, DecisionOut, EvidenceOut, FileOut
+from app.evidence.validation import InvalidEvidence, overclaim_warning
 from app.models import EvidenceItem, EvidenceKind, EvidenceState
 
 T = TypeVar("T")

@@ -51,7 +51,7 @@ def commit_now(session: Session) -> None:
     """Commit inside the caller's try block, where a failed commit must discard staged files.
 
     Elsewhere the request's session dependency commits before the response is sent. Files
-    move into place at this commit (pending.py).
+    move into place at this commit (after_commit in app/db.py).
     """
     session.commit()
 

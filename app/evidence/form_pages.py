@@ -14,10 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
+from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr
 from app.errors import Conflict, DomainError
 from app.evidence import queries, service
-from app.evidence.checks import InvalidEvidence, overclaim_warning
 from app.evidence.deps import ItemInScope, Storage, UploadLimits, VisibleEvidence, commit_now
 from app.evidence.filetypes import PICKER_ACCEPT
 from app.evidence.labels import KSB_KINDS, LABELS
@@ -26,6 +26,7 @@ from app.evidence.schemas import EvidenceForm
 from app.evidence.service import FileChanges
 from app.evidence.storage import LocalStorage
 from app.evidence.uploads import Limits, Upload, receive_upload
+from app.evidence.validation import InvalidEvidence, overclaim_warning
 from app.models import Apprenticeship, EvidenceItem, Ksb
 from app.standards.queries import standard_ksbs
 from app.web.templating import is_htmx, redirect, render
@@ -95,7 +96,7 @@ def _form_page(
     context = {
         "page": page,
         "form": form,
-        "heading": queries.heading(session, apprenticeship=page.apprenticeship),
+        "heading": heading(session, apprenticeship=page.apprenticeship),
         "ksb_groups": _ksb_groups(standard_ksbs(session, page.apprenticeship.standard_id)),
         "error": error.detail if error else None,
         "errors": error.fields if isinstance(error, InvalidEvidence) else {},

@@ -9,16 +9,17 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
+from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession
 from app.errors import NotFound
-from app.evidence import ksb_queries, queries, service
-from app.evidence.checks import overclaim_warning
+from app.evidence import queries, service
 from app.evidence.deps import VisibleEvidence
 from app.evidence.filetypes import LABELS as FILE_LABELS
 from app.evidence.labels import KSB_KINDS, LABELS
 from app.evidence.storage import LocalStorage
+from app.evidence.validation import overclaim_warning
 from app.models import EvidenceFile, EvidenceKind, EvidenceState
-from app.standards.queries import standard_ksbs
+from app.standards.queries import ksb_by_code, ksb_duties, standard_ksbs
 from app.web.templating import is_htmx, render
 
 
@@ -97,7 +98,7 @@ def evidence_list(
         offset=(page - 1) * PAGE_SIZE,
     )
     context = {
-        "heading": queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "rows": rows[:PAGE_SIZE],
         "more": len(rows) > PAGE_SIZE,
         "page": page,
@@ -119,7 +120,7 @@ def evidence_item(
     item_id = item.id or 0
     claims = queries.item_claims(session, item_id=item_id)
     context = {
-        "heading": queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "item": item,
         "claims": claims,
         "files": file_views(queries.item_files(session, item_id=item_id)),
@@ -141,19 +142,17 @@ def ksb_page(
     apprenticeship: VisibleApprenticeship,
     code: KsbCode,
 ) -> Response:
-    ksb = ksb_queries.ksb_by_code(session, standard_id=apprenticeship.standard_id, code=code)
+    ksb = ksb_by_code(session, standard_id=apprenticeship.standard_id, code=code)
     if ksb is None:
         raise NotFound("That KSB is not part of this standard.")
     apprenticeship_id, ksb_id = apprenticeship.id or 0, ksb.id or 0
     context = {
-        "heading": queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "ksb": ksb,
         "kind_label": KSB_KINDS.get(str(ksb.kind), str(ksb.kind)),
-        "duties": ksb_queries.ksb_duties(session, ksb_id=ksb_id),
-        "signoff": ksb_queries.ksb_signoff(
-            session, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id
-        ),
-        "items": ksb_queries.items_claiming(
+        "duties": ksb_duties(session, ksb_id=ksb_id),
+        "signoff": queries.ksb_signoff(session, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id),
+        "items": queries.items_claiming(
             session, viewer=viewer.user, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id
         ),
         "labels": LABELS,

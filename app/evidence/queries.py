@@ -21,8 +21,8 @@ from app.models import (
     Ksb,
     KsbClaim,
     KsbKind,
+    KsbSignoff,
     ReviewDecision,
-    Standard,
     User,
 )
 
@@ -277,34 +277,39 @@ def file_count(session: Session, *, item_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """Whose portfolio this is and on which standard: the top of every portfolio page."""
-
-    apprenticeship_id: int
-    apprentice_id: int
-    apprentice_name: str
-    standard_id: int
-    standard_reference: str
-    standard_version: str
-    standard_title: str
-    start_date: date
-    planned_end_date: date
-    status: str
+class KsbItemRow:
+    id: int
+    title: str
+    occurred_on: date
+    state: EvidenceState
+    claim_state: str
+    justification: str
 
 
-def heading(session: Session, *, apprenticeship: Apprenticeship) -> Heading:
+def ksb_signoff(session: Session, *, apprenticeship_id: int, ksb_id: int) -> KsbSignoff | None:
+    statement = select(KsbSignoff).where(
+        KsbSignoff.apprenticeship_id == apprenticeship_id, KsbSignoff.ksb_id == ksb_id
+    )
+    return session.exec(statement).first()
+
+
+def items_claiming(
+    session: Session, *, viewer: User, apprenticeship_id: int, ksb_id: int
+) -> list[KsbItemRow]:
     statement = (
         sa_select(
-            col(User.name), col(Standard.reference), col(Standard.version), col(Standard.title)
+            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.occurred_on),
+            col(EvidenceItem.state), col(KsbClaim.state), col(KsbClaim.justification),
         )
-        .select_from(Apprenticeship)
-        .join(User, col(User.id) == Apprenticeship.apprentice_id)
-        .join(Standard, col(Standard.id) == Apprenticeship.standard_id)
-        .where(col(Apprenticeship.id) == apprenticeship.id)
-    )
-    name, reference, version, title = session.execute(statement).one()
-    return Heading(
-        apprenticeship.id or 0, apprenticeship.apprentice_id, name, apprenticeship.standard_id,
-        reference, version, title, apprenticeship.start_date, apprenticeship.planned_end_date,
-        str(apprenticeship.status),
+        .join(KsbClaim, col(KsbClaim.evidence_id) == EvidenceItem.id)
+        .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
+        .where(col(EvidenceItem.apprenticeship_id) == apprenticeship_id, evidence_scope(viewer))
+        .where(col(KsbClaim.ksb_id) == ksb_id)
+        .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
     )  # fmt: skip
+    return [
+        KsbItemRow(item_id, title, occurred_on, state, str(claim_state), justification)
+        for item_id, title, occurred_on, state, claim_state, justification in session.execute(
+            statement
+        )
+    ]

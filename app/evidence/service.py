@@ -2,7 +2,8 @@
 
 Every change checks first, then writes: the item's row is changed first with a conditional
 UPDATE (right state, right version), so a stale or concurrent change is refused before anything
-else is written. Files are moved into place only after the transaction commits (pending.py).
+else is written. Files are moved into place only after the transaction commits (after_commit
+in app/db.py).
 """
 
 from datetime import date
@@ -12,11 +13,12 @@ from sqlalchemy import delete
 from sqlmodel import Session, col
 
 from app.auth import policy
-from app.dashboards.summary import refresh_summaries
 from app.errors import Conflict, Forbidden
 from app.evidence import queries
-from app.evidence.checks import Checked, check_form
-from app.evidence.rows import (
+from app.evidence.schemas import EvidenceForm
+from app.evidence.storage import LocalStorage
+from app.evidence.validation import Checked, check_form
+from app.evidence.writes import (
     NO_FILES,
     STALE,
     Context,
@@ -27,8 +29,6 @@ from app.evidence.rows import (
     record,
     sync_claims,
 )
-from app.evidence.schemas import EvidenceForm
-from app.evidence.storage import LocalStorage
 from app.models import (
     Apprenticeship,
     ApprenticeshipStatus,
@@ -38,6 +38,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.progress.summaries import refresh_summaries
 
 __all__ = [
     "STALE",

@@ -11,11 +11,11 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
+from app.apprenticeships.queries import heading
 from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.errors import Conflict, DomainError
-from app.evidence import queries as evidence_queries
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.gateway import service
 from app.gateway.deps import GatewayOwnApprenticeship
 from app.gateway.queries import gateway_view
@@ -32,7 +32,7 @@ def _page(
     error: DomainError | None = None, posted: Posted | None = None,
 ) -> Response:  # fmt: skip
     context: dict[str, Any] = {
-        "heading": evidence_queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "view": gateway_view(session, apprenticeship=apprenticeship, today=utcnow().date()),
         "can_change": policy.can_decide(viewer, apprenticeship),
         "error": error.detail if error else None,

@@ -11,12 +11,10 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlmodel import Session, col
 
 from app import audit
-from app.apprenticeships.locks import lock_apprenticeships
 from app.auth import policy
-from app.dashboards.summary import refresh_summaries
-from app.db import insert_once
+from app.db import insert_once, lock_apprenticeships
 from app.errors import Conflict, Forbidden
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.gateway.queries import gateway_facts
 from app.gateway.readiness import LABELS, REQUIREMENTS, readiness
 from app.models import (
@@ -28,6 +26,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.progress.summaries import refresh_summaries
 
 NOT_YOURS = "Only the apprentice's own tutor can change the gateway checklist."
 # The checklist is settled once the apprenticeship has moved on (or ended).

@@ -7,9 +7,9 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.auth.deps import DbSession, client_addr
-from app.dashboards.charts import paired_rate_bars
 from app.errors import Conflict, DomainError
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
+from app.progress.charts import paired_rate_bars
 from app.quality import queries
 from app.quality.deps import IqaViewer, VisibleDecision
 from app.quality.queries import DecisionRow

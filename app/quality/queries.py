@@ -10,7 +10,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.auth.policy import iqa_scope
-from app.dashboards.queries import count_where
 from app.models import (
     Apprenticeship,
     EvidenceItem,
@@ -20,6 +19,7 @@ from app.models import (
     SampleVerdict,
     User,
 )
+from app.progress.queries import count_where
 from app.quality.rates import TutorSampling
 
 Reviewer = aliased(User)

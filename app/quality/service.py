@@ -5,7 +5,7 @@ from sqlmodel import Session
 from app import audit
 from app.db import insert_once
 from app.errors import Conflict, Forbidden
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.models import IqaSample, Role, SampleVerdict, User, utcnow
 from app.quality.queries import DecisionRow
 

@@ -14,9 +14,8 @@ from app.evidence.api_support import checked, evidence_out
 from app.evidence.deps import VisibleEvidence
 from app.evidence.schemas import EvidenceOut
 from app.models import utcnow
-from app.review import caseload, grid, queue
+from app.review import caseload_queries, queries
 from app.review.caseload_pages import filters_of
-from app.review.decisions import ItemToDecide, decide_item
 from app.review.deps import STAFF_ONLY, CaseloadViewer
 from app.review.schemas import (
     CaseloadRowOut,
@@ -26,7 +25,8 @@ from app.review.schemas import (
     SignoffIn,
     SignoffRowOut,
 )
-from app.review.signoffs import REASON_MAX, revoke_signoff, sign_off_ksb
+from app.review.service import ItemToDecide, decide_item
+from app.review.signoff_service import REASON_MAX, revoke_signoff, sign_off_ksb
 from app.web.api import api_router, documented
 
 router = api_router(tags=["review"])
@@ -72,7 +72,7 @@ def list_signoffs(
 ) -> SignoffGridOut:
     """Every KSB with its state, evidence counts and sign-off (provider staff)."""
     _staff(viewer, apprenticeship)
-    rows = grid.grid_rows(session, apprenticeship=apprenticeship)
+    rows = queries.grid_rows(session, apprenticeship=apprenticeship)
     return SignoffGridOut(
         apprenticeship_id=apprenticeship.id or 0, ksbs=[SignoffRowOut.of(row) for row in rows]
     )
@@ -98,7 +98,7 @@ def create_signoff(
             override_reason=body.override_reason, client_addr=client_addr(request),
         ),
     )  # fmt: skip
-    row = grid.grid_row(session, apprenticeship=apprenticeship, code=body.ksb_code.upper())
+    row = queries.grid_row(session, apprenticeship=apprenticeship, code=body.ksb_code.upper())
     assert row is not None  # the service has just found it
     return SignoffRowOut.of(row)
 
@@ -131,7 +131,7 @@ def delete_signoff(
 )
 def review_queue(session: DbSession, viewer: CaseloadViewer) -> QueueOut:
     """Submitted evidence across your caseload, the longest waiting first (provider staff)."""
-    found = queue.review_queue(session, viewer=viewer.user, now=utcnow())
+    found = queries.review_queue(session, viewer=viewer.user, now=utcnow())
     return QueueOut.of(found.rows, found.total)
 
 
@@ -148,10 +148,12 @@ def list_caseload(
     employer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     rag: Literal["green", "amber", "red"] | None = None,
     awaiting: bool = False,
-    sort: caseload.SortKey = "name",
+    sort: caseload_queries.SortKey = "name",
     order: Literal["asc", "desc"] = "asc",
 ) -> list[CaseloadRowOut]:
     """Your caseload (IQA and admins: the provider's), with coverage and progress (RAG)."""
     filters = filters_of(q, str(employer_id or ""), rag or "", "1" if awaiting else "", sort, order)
-    rows = caseload.caseload_rows(session, viewer=viewer.user, today=date.today(), now=utcnow())
-    return [CaseloadRowOut.of(row) for row in caseload.select_rows(rows, filters)]
+    rows = caseload_queries.caseload_rows(
+        session, viewer=viewer.user, today=date.today(), now=utcnow()
+    )
+    return [CaseloadRowOut.of(row) for row in caseload_queries.select_rows(rows, filters)]

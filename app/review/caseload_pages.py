@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.auth.deps import DbSession
-from app.dashboards.charts import STATE_LABELS, STATES
-from app.dashboards.coverage import Rag
 from app.models import utcnow
-from app.review import caseload
+from app.progress.charts import STATE_LABELS, STATES
+from app.progress.coverage import Rag
+from app.review import caseload_queries
 from app.review.deps import CaseloadViewer
 from app.web.templating import is_htmx, render
 
@@ -33,19 +33,19 @@ SORT_WORDS = {
 
 def filters_of(
     q: str, employer: str, rag: str, awaiting: str, sort: str, order: str
-) -> caseload.Filters:
+) -> caseload_queries.Filters:
     """Unknown values are ignored, as a filter left empty would be."""
-    return caseload.Filters(
+    return caseload_queries.Filters(
         q=q.strip(),
         employer_id=int(employer) if employer.isdigit() and len(employer) < 10 else None,
         rag=Rag(rag) if rag in set(Rag) else None,
         awaiting=awaiting in ("1", "yes", "true", "on"),
-        sort=sort if sort in caseload.SORTS else "name",
+        sort=sort if sort in caseload_queries.SORTS else "name",
         descending=order == "desc",
     )
 
 
-def params(filters: caseload.Filters, **changes: str) -> dict[str, str]:
+def params(filters: caseload_queries.Filters, **changes: str) -> dict[str, str]:
     """The query string of this view, with some values changed (the sort links use it)."""
     values = {
         "q": filters.q,
@@ -65,14 +65,16 @@ def caseload_home(
     order: Choice = "asc",
 ) -> Response:  # fmt: skip
     filters = filters_of(q, employer, rag, awaiting, sort, order)
-    rows = caseload.caseload_rows(session, viewer=viewer.user, today=date.today(), now=utcnow())
-    shown = caseload.select_rows(rows, filters)
+    rows = caseload_queries.caseload_rows(
+        session, viewer=viewer.user, today=date.today(), now=utcnow()
+    )
+    shown = caseload_queries.select_rows(rows, filters)
     context = {
         "title": "Your caseload" if viewer.user.role == "tutor" else "Caseloads",
         "rows": shown,
         "all_count": len(rows),
         "filters": filters,
-        "employers": caseload.employers(rows),
+        "employers": caseload_queries.employers(rows),
         "params": params,
         "sort_words": SORT_WORDS,
         "rag_words": RAG_WORDS,

@@ -10,16 +10,16 @@ from fastapi import APIRouter, Depends, Path, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from app.apprenticeships.queries import heading
 from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.errors import Conflict, DomainError, NotFound
-from app.evidence import queries as evidence_queries
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.models import Apprenticeship, User
-from app.review import grid
+from app.review import queries
 from app.review.deps import StaffApprenticeship
 from app.review.forms import Posted, posted_form
-from app.review.signoffs import revoke_signoff, sign_off_ksb
+from app.review.signoff_service import revoke_signoff, sign_off_ksb
 from app.web.templating import is_htmx, redirect, render
 
 router = APIRouter()
@@ -29,7 +29,7 @@ KsbCode = Annotated[str, Path(max_length=10, pattern=r"^[A-Za-z]{1,3}[0-9]{1,4}$
 
 def _context(session: Session, viewer: User, apprenticeship: Apprenticeship) -> dict[str, Any]:
     return {
-        "heading": evidence_queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "can_decide": policy.can_decide(viewer, apprenticeship),
     }
 
@@ -39,7 +39,7 @@ def signoff_grid(
     request: Request, session: DbSession, viewer: CurrentViewer, apprenticeship: StaffApprenticeship
 ) -> Response:
     context = _context(session, viewer.user, apprenticeship) | {
-        "rows": grid.grid_rows(session, apprenticeship=apprenticeship),
+        "rows": queries.grid_rows(session, apprenticeship=apprenticeship),
         "problem": None,
     }
     return render(request, "review/grid.html", context)
@@ -63,11 +63,11 @@ def _answer(
     context = _context(session, viewer, apprenticeship) | {"problem": problem}
     status = error.status_code if error else 200
     if is_htmx(request):
-        row = grid.grid_row(session, apprenticeship=apprenticeship, code=code)
+        row = queries.grid_row(session, apprenticeship=apprenticeship, code=code)
         if row is None:
             raise NotFound("That KSB is not part of this apprenticeship's standard.")
         return render(request, "review/_grid_row.html", context | {"row": row}, status=status)
-    rows = grid.grid_rows(session, apprenticeship=apprenticeship)
+    rows = queries.grid_rows(session, apprenticeship=apprenticeship)
     return render(request, "review/grid.html", context | {"rows": rows}, status=status)
 
 

@@ -6,19 +6,20 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.errors import Conflict, DomainError, NotFound
 from app.evidence import queries as evidence_queries
-from app.evidence.checks import InvalidEvidence
 from app.evidence.deps import ItemInScope
 from app.evidence.labels import LABELS
 from app.evidence.pages import file_views
+from app.evidence.validation import InvalidEvidence
 from app.models import EvidenceState, utcnow
-from app.review import queue
-from app.review.decisions import ItemToDecide, Outcome, Verdict, decide_item, decide_items
+from app.review import queries
 from app.review.deps import CaseloadViewer, DecidableEvidence, TutorViewer
 from app.review.forms import Posted, posted_form
 from app.review.schemas import DecisionForm
+from app.review.service import ItemToDecide, Outcome, Verdict, decide_item, decide_items
 from app.web.templating import is_htmx, redirect, render
 
 router = APIRouter()
@@ -30,7 +31,7 @@ def _queue_page(
     request: Request, session: Session, viewer: CurrentViewer, *,
     error: DomainError | None = None, posted: Posted | None = None,
 ) -> Response:  # fmt: skip
-    found = queue.review_queue(session, viewer=viewer.user, now=utcnow())
+    found = queries.review_queue(session, viewer=viewer.user, now=utcnow())
     context = {
         "rows": found.rows,
         "total": found.total,
@@ -58,7 +59,7 @@ def _targets(session: Session, viewer: CurrentViewer, posted: Posted) -> list[It
     ids = _chosen(posted)
     if not ids:
         raise InvalidEvidence({"evidence": "Tick the evidence you want to decide on."})
-    found = queue.visible_items(session, viewer=viewer.user, item_ids=ids)
+    found = queries.visible_items(session, viewer=viewer.user, item_ids=ids)
     if len(found) != len(set(ids)):
         raise NotFound("We could not find some of that evidence.")
     return [
@@ -96,7 +97,7 @@ def _review_context(session: Session, found: ItemInScope, form: DecisionForm) ->
     item_id = found.item.id or 0
     claims = evidence_queries.item_claims(session, item_id=item_id)
     return {
-        "heading": evidence_queries.heading(session, apprenticeship=found.apprenticeship),
+        "heading": heading(session, apprenticeship=found.apprenticeship),
         "item": found.item,
         "claims": claims,
         "choices": _default_choices(claims) | form.claims,

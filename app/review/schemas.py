@@ -6,15 +6,14 @@ from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.dashboards.coverage import KsbState, Rag
-from app.dashboards.schemas import TallyOut
 from app.evidence.schemas import MAX_CLAIMS, Version
 from app.models import EvidenceKind
-from app.review.caseload import CaseloadRow
-from app.review.decisions import FEEDBACK_MAX, ClaimVerdict, Outcome, Verdict
-from app.review.grid import GridRow
-from app.review.queue import QueueRow
-from app.review.signoffs import REASON_MAX
+from app.progress.coverage import KsbState, Rag
+from app.progress.schemas import TallyOut
+from app.review.caseload_queries import CaseloadRow
+from app.review.queries import GridRow, QueueRow
+from app.review.service import FEEDBACK_MAX, ClaimVerdict, Outcome, Verdict
+from app.review.signoff_service import REASON_MAX
 
 KsbCode = Annotated[str, Field(max_length=10, pattern=r"^[A-Za-z]{1,3}[0-9]{1,4}$")]
 

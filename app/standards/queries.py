@@ -1,6 +1,8 @@
-"""Read standards: the list with KSB and duty counts, one standard's KSBs, its mapped duties."""
+"""Read standards: the list with KSB and duty counts, one standard's KSBs, its mapped duties,
+KSBs by code and a KSB's duties."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case, func
@@ -68,3 +70,25 @@ def standard_duties(session: Session, standard_id: int) -> list[tuple[Duty, list
     for duty_id, code in links:
         codes[duty_id].append(code)
     return [(duty, codes[duty.id]) for duty in duties]
+
+
+def ksb_by_code(session: Session, *, standard_id: int, code: str) -> Ksb | None:
+    statement = select(Ksb).where(Ksb.standard_id == standard_id, Ksb.code == code.upper())
+    return session.exec(statement).first()
+
+
+def ksbs_by_code(session: Session, *, standard_id: int, codes: Sequence[str]) -> dict[str, Ksb]:
+    if not codes:
+        return {}
+    statement = select(Ksb).where(Ksb.standard_id == standard_id, col(Ksb.code).in_(codes))
+    return {ksb.code: ksb for ksb in session.exec(statement)}
+
+
+def ksb_duties(session: Session, *, ksb_id: int) -> list[Duty]:
+    statement = (
+        select(Duty)
+        .join(DutyKsb, col(DutyKsb.duty_id) == Duty.id)
+        .where(DutyKsb.ksb_id == ksb_id)
+        .order_by(col(Duty.position))
+    )
+    return list(session.exec(statement).all())

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # The app's own rule (a pure function), so the backfilled days match what refreshes write.
-from app.dashboards.coverage import slipping_dates
+from app.progress.coverage import slipping_dates
 
 revision: str = "0005"
 down_revision: str | None = "0004"

@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session
 
-from app.auth.routes import RouteInfo, protected_routes
+from app.auth.public_routes import RouteInfo, protected_routes
 from app.evidence.storage import LocalStorage
 from app.main import create_app
 from app.settings import Settings

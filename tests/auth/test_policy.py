@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from app.auth import policy
-from app.dashboards.summary import refresh_summaries
 from app.models import (
     Apprenticeship,
     ApprenticeshipSummary,
@@ -18,6 +17,7 @@ from app.models import (
     Role,
     User,
 )
+from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
     make_employer,

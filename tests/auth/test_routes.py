@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.auth.routes import PUBLIC_ROUTES, all_routes, protected_routes, undeclared_routes
+from app.auth.public_routes import PUBLIC_ROUTES, all_routes, protected_routes, undeclared_routes
 from app.main import create_app
 from app.settings import Settings
 from tests.web_client import ORIGIN

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from app.dashboards.summary import refresh_summaries
 from app.models import KsbClaim
+from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
     make_employer,

@@ -4,13 +4,13 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
-from app.dashboards.charts import histogram, step_line
 from app.dashboards.cohort import parse_filters
-from app.dashboards.coverage import KsbFacts, Rag
 from app.dashboards.export import safe_cell, to_csv
 from app.dashboards.heatmap import build, code_order, link_maker
 from app.dashboards.provider import bin_label
 from app.dashboards.trend import replay, trend
+from app.progress.charts import histogram, step_line
+from app.progress.coverage import KsbFacts, Rag
 
 
 def at(day: int, hour: int = 9) -> datetime:

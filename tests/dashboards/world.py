@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from app.dashboards.summary import refresh_summaries
 from app.models import Apprenticeship, Event, Organisation, Standard, User
+from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
     make_employer,

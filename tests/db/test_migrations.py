@@ -11,9 +11,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from app import migrate
-from app.dashboards.summary import refresh_summaries
 from app.db import make_engine
 from app.models import Apprenticeship, ApprenticeshipSummary, Event, metadata
+from app.progress.summaries import refresh_summaries
 from tests.conftest import POSTGRES_URL, postgres_unavailable_reason
 from tests.factories import (
     make_apprenticeship,

@@ -9,10 +9,10 @@ from sqlmodel import Session, func, select
 from app.db import open_session
 from app.errors import Conflict, Forbidden
 from app.evidence import service
-from app.evidence.checks import InvalidEvidence, overclaim_warning
 from app.evidence.schemas import EvidenceForm
 from app.evidence.service import FileChanges
 from app.evidence.storage import LocalStorage
+from app.evidence.validation import InvalidEvidence, overclaim_warning
 from app.models import (
     ApprenticeshipSummary,
     ClaimState,

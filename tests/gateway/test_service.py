@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from app.errors import Conflict, Forbidden
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.gateway import service
 from app.gateway.readiness import REQUIREMENTS
 from app.models import (

@@ -1,6 +1,6 @@
 """Sampling rates and their chart are pure: counts in, shares and geometry out."""
 
-from app.dashboards.charts import paired_rate_bars
+from app.progress.charts import paired_rate_bars
 from app.quality.rates import TutorSampling, percent
 
 

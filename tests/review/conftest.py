@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from app.dashboards.summary import refresh_summaries
 from app.models import Apprenticeship, ApprenticeshipSummary, Event, Organisation, User
+from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
     make_employer,

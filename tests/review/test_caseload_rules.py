@@ -2,9 +2,9 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from app.dashboards.charts import stacked_bars
-from app.dashboards.coverage import Tally, progress
-from app.review.caseload import CaseloadRow, Filters, employers, select_rows
+from app.progress.charts import stacked_bars
+from app.progress.coverage import Tally, progress
+from app.review.caseload_queries import CaseloadRow, Filters, employers, select_rows
 from app.review.timing import waited
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

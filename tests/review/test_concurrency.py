@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from app.db import open_session
 from app.errors import Conflict
 from app.models import Apprenticeship, Event, KsbSignoff, User
-from app.review.signoffs import revoke_signoff, sign_off_ksb
+from app.review.signoff_service import revoke_signoff, sign_off_ksb
 from tests.review.conftest import World
 
 ATTEMPTS = 50

@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.models import ClaimState, EvidenceItem, EvidenceState, KsbClaim, ReviewDecision, User
-from app.review.decisions import ItemToDecide, Verdict, decide_item, decide_items
+from app.review.service import ItemToDecide, Verdict, decide_item, decide_items
 from tests.factories import make_evidence
 from tests.review.conftest import World, events, fresh, refresh, summary_of
 

@@ -5,9 +5,9 @@ from sqlmodel import Session, select
 
 from app.db import insert_once
 from app.errors import Conflict, Forbidden, NotFound
-from app.evidence.checks import InvalidEvidence
+from app.evidence.validation import InvalidEvidence
 from app.models import KsbSignoff, User, utcnow
-from app.review.signoffs import revoke_signoff, sign_off_ksb
+from app.review.signoff_service import revoke_signoff, sign_off_ksb
 from tests.factories import _ksb_ids, make_evidence, sign_off
 from tests.review.conftest import World, events, fresh, refresh, summary_of
 

@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from app.dashboards.charts import BAR_HEIGHT, GAP, STATES, describe, stacked_bars
-from app.dashboards.coverage import Tally
+from app.progress.charts import BAR_HEIGHT, GAP, STATES, describe, stacked_bars
+from app.progress.coverage import Tally
 
 
 def tally(signed_off: int = 0, evidenced: int = 0, claimed: int = 0, not_started: int = 0) -> Tally:

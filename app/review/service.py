@@ -13,10 +13,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.auth import policy
-from app.dashboards.summary import refresh_summaries
 from app.errors import Conflict, Forbidden
-from app.evidence.checks import InvalidEvidence
-from app.evidence.rows import Context, change_item, record
+from app.evidence.validation import InvalidEvidence
+from app.evidence.writes import Context, change_item, record
 from app.models import (
     Apprenticeship,
     ClaimState,
@@ -27,6 +26,7 @@ from app.models import (
     ReviewDecision,
     User,
 )
+from app.progress.summaries import refresh_summaries
 
 Outcome = Literal["accept", "refer"]
 ClaimVerdict = Literal["confirm", "reject"]

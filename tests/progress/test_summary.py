@@ -5,9 +5,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app import audit
-from app.dashboards.queries import apprenticeship_coverage
-from app.dashboards.summary import refresh_summaries
 from app.models import Apprenticeship, ApprenticeshipSummary
+from app.progress.queries import apprenticeship_coverage
+from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
     make_employer,

@@ -12,13 +12,10 @@ from sqlalchemy import CursorResult, delete, func, select
 from sqlmodel import Session, col
 
 from app import audit
-from app.apprenticeships.locks import lock_apprenticeships
 from app.auth import policy
-from app.dashboards.summary import refresh_summaries
-from app.db import insert_once
+from app.db import insert_once, lock_apprenticeships
 from app.errors import Conflict, Forbidden, NotFound
-from app.evidence.checks import InvalidEvidence
-from app.evidence.ksb_queries import ksb_by_code
+from app.evidence.validation import InvalidEvidence
 from app.models import (
     Apprenticeship,
     ApprenticeshipStatus,
@@ -31,6 +28,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.progress.summaries import refresh_summaries
+from app.standards.queries import ksb_by_code
 
 REASON_MAX = 2_000
 NOT_YOURS = "Only the apprentice's own tutor can sign KSBs off or revoke sign-offs."

@@ -7,9 +7,7 @@ from typing import Any
 from sqlalchemy import Row, case, delete, func, insert, select
 from sqlmodel import Session, col
 
-from app.apprenticeships.locks import lock_apprenticeships
-from app.dashboards.coverage import ksb_state, slipping_dates, tally
-from app.dashboards.queries import count_where, ksb_facts
+from app.db import lock_apprenticeships
 from app.models import (
     Apprenticeship,
     ApprenticeshipSummary,
@@ -18,6 +16,8 @@ from app.models import (
     EvidenceState,
     utcnow,
 )
+from app.progress.coverage import ksb_state, slipping_dates, tally
+from app.progress.queries import count_where, ksb_facts
 
 
 def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlmodel import Session, col
 
-from app.dashboards.coverage import Coverage, DutyFacts, KsbFacts, compute_coverage
 from app.models import (
     Apprenticeship,
     ClaimState,
@@ -21,6 +20,7 @@ from app.models import (
     KsbKind,
     KsbSignoff,
 )
+from app.progress.coverage import Coverage, DutyFacts, KsbFacts, compute_coverage
 
 # KSBs are listed K, then S, then B, each kind in the standard's own order.
 _KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.dashboards.coverage import Tally
+from app.progress.coverage import Tally
 
 # Strongest first, so that the good news reads from the left.
 STATES: tuple[str, ...] = ("signed_off", "evidenced", "claimed", "not_started")

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.dashboards.charts import STATE_LABELS, STATES, stacked_bars
+from app.apprenticeships.queries import heading
 from app.dashboards.cohort import CohortRow
-from app.dashboards.coverage import DutyCoverage
-from app.dashboards.queries import apprenticeship_coverage
 from app.dashboards.trend import replay, signoff_events, trend
-from app.evidence import queries as evidence_queries
 from app.models import Apprenticeship
+from app.progress.charts import STATE_LABELS, STATES, stacked_bars
+from app.progress.coverage import DutyCoverage
+from app.progress.queries import apprenticeship_coverage
 
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 STATUS_WORDS = {
@@ -79,7 +79,7 @@ def apprentice_context(
     events = signoff_events(session, apprenticeship_id=apprenticeship.id or 0)
     duty_rows = [(duty.code, duty.text, duty.tally) for duty in coverage.duties]
     return {
-        "heading": evidence_queries.heading(session, apprenticeship=apprenticeship),
+        "heading": heading(session, apprenticeship=apprenticeship),
         "coverage": coverage,
         "trend": trend(
             replay(events),

@@ -16,9 +16,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.auth.policy import caseload_scope, per_viewer
-from app.dashboards.charts import BarChart, stacked_bars
-from app.dashboards.coverage import Progress, Rag, Tally, progress
 from app.models import Apprenticeship, ApprenticeshipSummary, Organisation, User
+from app.progress.charts import BarChart, stacked_bars
+from app.progress.coverage import Progress, Rag, Tally, progress
 from app.review.timing import as_utc, waited
 
 Apprentice = aliased(User)

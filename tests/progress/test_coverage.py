@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.dashboards.coverage import (
+from app.progress.coverage import (
     Coverage,
     DutyFacts,
     KsbFacts,

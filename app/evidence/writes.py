@@ -9,8 +9,8 @@ from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from app import audit
+from app.db import after_commit
 from app.errors import Conflict
-from app.evidence.pending import after_commit
 from app.evidence.storage import LocalStorage
 from app.evidence.uploads import ReceivedFile
 from app.models import (

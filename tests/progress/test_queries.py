@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.dashboards.coverage import Coverage, KsbState, Rag, Tally, progress
-from app.dashboards.queries import apprenticeship_coverage, cohort_coverage
 from app.models import Apprenticeship, Organisation, Role, Standard, User
+from app.progress.coverage import Coverage, KsbState, Rag, Tally, progress
+from app.progress.queries import apprenticeship_coverage, cohort_coverage
 from tests.factories import (
     make_apprenticeship,
     make_employer,

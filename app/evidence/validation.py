@@ -6,9 +6,9 @@ from datetime import date
 from sqlmodel import Session
 
 from app.errors import Invalid
-from app.evidence.ksb_queries import ksbs_by_code
 from app.evidence.schemas import JUSTIFICATION_MAX, REFLECTION_MAX, TITLE_MAX, EvidenceForm
 from app.models import Apprenticeship, EvidenceKind
+from app.standards.queries import ksbs_by_code
 
 # Above this many claims one item is probably claiming more than it shows.
 OVERCLAIM_AT = 6
