@@ -1,5 +1,9 @@
 """Domain errors that carry their HTTP status; only the web layer turns them into responses."""
 
+from collections.abc import Mapping
+
+NOT_SAVED = "Please correct the details marked below. Nothing has been saved yet."
+
 
 class DomainError(Exception):
     status_code = 400
@@ -25,5 +29,20 @@ class Conflict(DomainError):
     status_code = 409
 
 
-class Invalid(DomainError):
+class FieldErrors(DomainError):
+    """What was sent is refused: field name -> message, each shown beside its own field (422).
+
+    Every domain raises this one type, so the pages show each message beside its field and the
+    API answers one `{"loc": ["body", field], "msg": ...}` entry per field.
+    """
+
     status_code = 422
+
+    def __init__(self, fields: Mapping[str, str], *, summary: str = NOT_SAVED) -> None:
+        super().__init__(summary)
+        self.fields = dict(fields)
+
+    @classmethod
+    def one(cls, field: str, message: str) -> "FieldErrors":
+        """A single problem: the summary says it too, since it is all there is to fix."""
+        return cls({field: message}, summary=message)

@@ -1,5 +1,6 @@
 """The admin's apprenticeship pages: the provider's list, start one, change one."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -12,8 +13,9 @@ from app.apprenticeships.queries import list_visible
 from app.apprenticeships.schemas import ApprenticeshipForm
 from app.auth.admin_pages import Admin, require_admin
 from app.auth.deps import DbSession, Viewer, client_addr
+from app.errors import FieldErrors
 from app.models import ApprenticeshipStatus
-from app.web.templating import redirect, render
+from app.web.responses import redirect_to, refuse_form, render_page
 
 router = APIRouter(prefix="/admin/apprenticeships", dependencies=[Depends(require_admin)])
 PAGE_SIZE = 100
@@ -44,25 +46,18 @@ def apprenticeship_form(
 PostedForm = Annotated[ApprenticeshipForm, Depends(apprenticeship_form)]
 
 
-def _form_page(
-    request: Request,
-    session: Session,
-    viewer: Viewer,
-    form: ApprenticeshipForm,
-    *,
-    apprenticeship_id: int | None = None,
-    errors: service.InvalidFields | None = None,
-) -> Response:
-    context = {
+def _form_context(
+    session: Session, viewer: Viewer, form: ApprenticeshipForm, apprenticeship_id: int | None
+) -> dict[str, object]:
+    return {
         "form": form,
         "choices": service.form_choices(session, viewer=viewer.user),
         "statuses": list(ApprenticeshipStatus),
         "apprenticeship_id": apprenticeship_id,
-        "error": errors.detail if errors else None,
-        "errors": errors.fields if errors else {},
     }
-    status = 422 if errors else 200
-    return render(request, "admin/apprenticeship_form.html", context, status=status)
+
+
+FORM = "admin/apprenticeship_form.html"
 
 
 @router.get("", name="admin_apprenticeships")
@@ -75,12 +70,13 @@ def apprenticeships(
     offset = (page - 1) * PAGE_SIZE
     rows = list_visible(session, viewer=viewer.user, limit=PAGE_SIZE + 1, offset=offset)
     context = {"rows": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "page": page}
-    return render(request, "admin/apprenticeships.html", context)
+    return render_page(request, "admin/apprenticeships.html", context)
 
 
 @router.get("/new", name="admin_apprenticeship_new")
 def new_form(request: Request, session: DbSession, viewer: Admin) -> Response:
-    return _form_page(request, session, viewer, ApprenticeshipForm())
+    context = _form_context(session, viewer, ApprenticeshipForm(), None)
+    return render_page(request, FORM, context)
 
 
 @router.post("/new", name="admin_apprenticeship_new_submit")
@@ -89,9 +85,10 @@ def new_submit(request: Request, session: DbSession, viewer: Admin, form: Posted
         service.create_apprenticeship(
             session, viewer=viewer.user, form=form, client_addr=client_addr(request)
         )
-    except service.InvalidFields as exc:
-        return _form_page(request, session, viewer, form, errors=exc)
-    return redirect(request, request.url_for("admin_apprenticeships").path)
+    except FieldErrors as exc:
+        context = partial(_form_context, session, viewer, form, None)
+        return refuse_form(request, session, exc, FORM, context)
+    return redirect_to(request, "admin_apprenticeships")
 
 
 @router.get("/{apprenticeship_id}", name="admin_apprenticeship")
@@ -99,7 +96,7 @@ def edit_form(
     request: Request, session: DbSession, viewer: Admin, apprenticeship: VisibleApprenticeship
 ) -> Response:
     form = ApprenticeshipForm.of(apprenticeship)
-    return _form_page(request, session, viewer, form, apprenticeship_id=apprenticeship.id)
+    return render_page(request, FORM, _form_context(session, viewer, form, apprenticeship.id))
 
 
 @router.post("/{apprenticeship_id}", name="admin_apprenticeship_submit")
@@ -118,8 +115,7 @@ def edit_submit(
             form=form,
             client_addr=client_addr(request),
         )
-    except service.InvalidFields as exc:
-        return _form_page(
-            request, session, viewer, form, apprenticeship_id=apprenticeship.id, errors=exc
-        )
-    return redirect(request, request.url_for("admin_apprenticeships").path)
+    except FieldErrors as exc:
+        context = partial(_form_context, session, viewer, form, apprenticeship.id)
+        return refuse_form(request, session, exc, FORM, context)
+    return redirect_to(request, "admin_apprenticeships")

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.apprenticeships.schemas import ApprenticeshipForm
 from app.auth import policy
-from app.errors import Forbidden, Invalid
+from app.errors import FieldErrors, Forbidden
 from app.models import (
     Apprenticeship,
     ApprenticeshipStatus,
@@ -27,14 +27,6 @@ from app.progress.summaries import refresh_summaries
 MAX_ID = 2**31 - 1  # row ids are 32-bit on PostgreSQL; larger numbers are simply not ours
 # Evidence claims the KSBs of one standard for one apprentice: these two stay once work exists.
 FIXED_ONCE_STARTED = ("apprentice_id", "standard_id")
-
-
-class InvalidFields(Invalid):
-    """Several problems at once, each shown beside its own field."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("Please correct the details marked below.")
-        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -154,7 +146,7 @@ def _check(session: Session, *, viewer: User, form: ApprenticeshipForm) -> Check
     if start and end and end <= start:
         problems["planned_end_date"] = "The planned end must be after the start."
     if errors := {field: text for field, text in problems.items() if text}:
-        raise InvalidFields(errors)
+        raise FieldErrors(errors)
     assert apprentice and employer and standard and start and end
     return Checked(
         apprentice_id=apprentice.id or 0,
@@ -234,7 +226,7 @@ def update_apprenticeship(
     fixed = [k for k in FIXED_ONCE_STARTED if k in changes]
     if fixed and _has_work(session, apprenticeship_id=apprenticeship.id or 0):
         message = "This apprenticeship already has evidence or sign-offs, so this stays."
-        raise InvalidFields(dict.fromkeys(fixed, message))
+        raise FieldErrors(dict.fromkeys(fixed, message))
     if not changes:
         return apprenticeship
     data = {k: [str(getattr(apprenticeship, k)), str(v)] for k, v in changes.items()}

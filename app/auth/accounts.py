@@ -5,7 +5,7 @@ import re
 from sqlmodel import Session, select
 
 from app.auth.passwords import hash_password, password_problem
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import FieldErrors, NotFound
 from app.models import Organisation, OrgKind, Role, User
 
 PROVIDER_ROLES = {Role.TUTOR, Role.IQA, Role.ADMIN}
@@ -40,17 +40,17 @@ def add_user(
     email = normalise_email(email)
     name = " ".join(name.split())  # no line breaks: names are shown in tables and logs
     if not EMAIL.match(email) or len(email) > EMAIL_MAX:
-        raise Invalid(f"'{email}' is not an email address.")
+        raise FieldErrors.one("email", f"'{email}' is not an email address.")
     if not name or len(name) > NAME_MAX:
-        raise Invalid(f"Give a name of 1 to {NAME_MAX} characters.")
+        raise FieldErrors.one("name", f"Give a name of 1 to {NAME_MAX} characters.")
     if role not in set(Role):
-        raise Invalid(f"Unknown role '{role}'; use one of: {', '.join(Role)}.")
+        raise FieldErrors.one("role", f"Unknown role '{role}'; use one of: {', '.join(Role)}.")
     if not role_fits(Role(role), org):
-        raise Invalid(f"A {role} cannot belong to the {org.kind} '{org.name}'.")
+        raise FieldErrors.one("role", f"A {role} cannot belong to the {org.kind} '{org.name}'.")
     if password is not None and (problem := password_problem(password, org_name=org.name)):
-        raise Invalid(problem)
+        raise FieldErrors.one("password", problem)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise Conflict(f"A user with the email {email} already exists.")
+        raise FieldErrors.one("email", f"A user with the email {email} already exists.")
     assert org.id is not None
     user = User(
         email=email,

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.auth import api_tokens, links, policy, sessions
 from app.auth.accounts import NAME_MAX, add_user, role_fits
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import FieldErrors, Forbidden, NotFound
 from app.models import Apprenticeship, Organisation, OrgKind, Role, User
 
 PAGE_SIZE = 100
@@ -90,7 +90,7 @@ def get_employer(session: Session, *, viewer: User, employer_id: int) -> Organis
 def _employer_name(session: Session, *, provider_id: int, name: str, keep: int | None) -> str:
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX:
-        raise Invalid(f"Give the employer's name, in 1 to {NAME_MAX} characters.")
+        raise FieldErrors.one("name", f"Give the employer's name, in 1 to {NAME_MAX} characters.")
     clash = session.exec(
         select(Organisation.id).where(
             Organisation.provider_id == provider_id,
@@ -99,7 +99,7 @@ def _employer_name(session: Session, *, provider_id: int, name: str, keep: int |
         )
     ).first()
     if clash is not None:
-        raise Invalid(f"You already have an employer called {name}.")
+        raise FieldErrors.one("name", f"You already have an employer called {name}.")
     return name
 
 
@@ -196,7 +196,7 @@ def _organisation(session: Session, *, viewer: User, organisation_id: str) -> Or
     by_id = {str(org.id): org for org in organisations(session, viewer=viewer)}
     org = by_id.get(organisation_id.strip())
     if org is None:
-        raise Invalid("Choose an organisation from the list.")
+        raise FieldErrors.one("organisation_id", "Choose an organisation from the list.")
     return org
 
 
@@ -254,12 +254,12 @@ def change_role(
 ) -> User:
     _provider_id(viewer)
     if role not in set(Role) or not role_fits(Role(role), org):
-        raise Invalid(f"Choose one of the roles for someone at {org.name}.")
+        raise FieldErrors.one("role", f"Choose one of the roles for someone at {org.name}.")
     new = Role(role)
     if user.id == viewer.id and new != Role.ADMIN:
         raise Forbidden("You cannot take away your own administrator role.")
     if problem := _role_change_problem(session, user=user, role=new):
-        raise Invalid(problem)
+        raise FieldErrors.one("role", problem)
     if new == user.role:
         return user
     old, user.role = user.role, new

@@ -1,5 +1,6 @@
 """Provider administration pages: employers and people. Admins only; other roles get 403."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -8,15 +9,18 @@ from starlette.responses import Response
 from app.auth import admin
 from app.auth.deps import DbSession, Viewer, client_addr, require_roles
 from app.auth.password_pages import LinkMailer
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, FieldErrors
 from app.models import Organisation, Role, User
 from app.web.api import PathId
-from app.web.templating import redirect, render
+from app.web.responses import redirect_to, refuse_form, render_page
 
 require_admin = require_roles(Role.ADMIN)
 Admin = Annotated[Viewer, Depends(require_admin)]
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])
 Text = Annotated[str, Form(max_length=400)]
+EMPLOYER_FORM = "admin/employer_form.html"
+INVITE_FORM = "admin/user_invite.html"
+PERSON_PAGE = "admin/user.html"
 
 
 def admin_employer(employer_id: PathId, session: DbSession, viewer: Admin) -> Organisation:
@@ -34,7 +38,7 @@ Person = Annotated[tuple[User, Organisation], Depends(admin_person)]
 
 @router.get("", name="admin_home")
 def admin_home(request: Request) -> Response:
-    return render(request, "admin/index.html")
+    return render_page(request, "admin/index.html")
 
 
 # Employers
@@ -43,12 +47,12 @@ def admin_home(request: Request) -> Response:
 @router.get("/employers", name="admin_employers")
 def employers(request: Request, session: DbSession, viewer: Admin) -> Response:
     rows = admin.list_employers(session, viewer=viewer.user)
-    return render(request, "admin/employers.html", {"rows": rows})
+    return render_page(request, "admin/employers.html", {"rows": rows})
 
 
 @router.get("/employers/new", name="admin_employer_new")
 def employer_new(request: Request) -> Response:
-    return render(request, "admin/employer_form.html", {"employer": None, "name": ""})
+    return render_page(request, EMPLOYER_FORM, {"employer": None, "name": ""})
 
 
 @router.post("/employers/new", name="admin_employer_new_submit")
@@ -57,16 +61,15 @@ def employer_new_submit(
 ) -> Response:
     try:
         admin.add_employer(session, viewer=viewer.user, name=name, client_addr=client_addr(request))
-    except Invalid as exc:
-        context = {"employer": None, "name": name, "error": exc.detail}
-        return render(request, "admin/employer_form.html", context, status=422)
-    return redirect(request, request.url_for("admin_employers").path)
+    except FieldErrors as exc:
+        context = {"employer": None, "name": name}
+        return refuse_form(request, session, exc, EMPLOYER_FORM, lambda: context)
+    return redirect_to(request, "admin_employers")
 
 
 @router.get("/employers/{employer_id}", name="admin_employer")
 def employer_edit(request: Request, employer: Employer) -> Response:
-    context = {"employer": employer, "name": employer.name}
-    return render(request, "admin/employer_form.html", context)
+    return render_page(request, EMPLOYER_FORM, {"employer": employer, "name": employer.name})
 
 
 @router.post("/employers/{employer_id}", name="admin_employer_submit")
@@ -82,10 +85,10 @@ def employer_edit_submit(
             name=name,
             client_addr=client_addr(request),
         )
-    except Invalid as exc:
-        context = {"employer": employer, "name": name, "error": exc.detail}
-        return render(request, "admin/employer_form.html", context, status=422)
-    return redirect(request, request.url_for("admin_employers").path)
+    except FieldErrors as exc:
+        context = {"employer": employer, "name": name}
+        return refuse_form(request, session, exc, EMPLOYER_FORM, lambda: context)
+    return redirect_to(request, "admin_employers")
 
 
 # People
@@ -103,27 +106,18 @@ def users(
     wanted = Role(role) if role in set(Role) else None
     rows = admin.list_users(session, viewer=viewer.user, role=wanted, page=page)
     context = {"rows": rows[: admin.PAGE_SIZE], "more": len(rows) > admin.PAGE_SIZE}
-    return render(request, "admin/users.html", context | {"role": wanted, "page": page})
+    return render_page(request, "admin/users.html", context | {"role": wanted, "page": page})
 
 
-def _invite_page(
-    request: Request,
-    session: DbSession,
-    viewer: Viewer,
-    form: dict[str, str],
-    *,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
+def _invite_context(session: DbSession, viewer: Viewer, form: dict[str, str]) -> dict[str, object]:
     orgs = admin.organisations(session, viewer=viewer.user)
-    context = {"orgs": orgs, "roles": list(Role), "form": form, "error": error}
-    return render(request, "admin/user_invite.html", context, status=status)
+    return {"orgs": orgs, "roles": list(Role), "form": form}
 
 
 @router.get("/users/new", name="admin_user_invite")
 def invite_form(request: Request, session: DbSession, viewer: Admin) -> Response:
     form = dict.fromkeys(("name", "email", "role", "organisation_id"), "")
-    return _invite_page(request, session, viewer, form)
+    return render_page(request, INVITE_FORM, _invite_context(session, viewer, form))
 
 
 @router.post("/users/new", name="admin_user_invite_submit")
@@ -143,25 +137,26 @@ def invite_submit(
         invited = admin.invite_user(
             session, viewer=viewer.user, mailer=mailer, client_addr=client_addr(request), **form
         )
-    except (Invalid, Conflict) as exc:
-        return _invite_page(request, session, viewer, form, error=exc.detail, status=422)
+    except (FieldErrors, Conflict) as exc:
+        typed = partial(_invite_context, session, viewer, form)
+        return refuse_form(request, session, exc, INVITE_FORM, typed)
     context = {"user": invited.user, "link": invited.link}
-    return render(request, "admin/user_invited.html", context, status=201)
+    return render_page(request, "admin/user_invited.html", context, status=201)
 
 
-def _person_page(
-    request: Request, viewer: Viewer, person: tuple[User, Organisation], **ctx: object
-) -> Response:
+def _person_context(viewer: Viewer, person: tuple[User, Organisation]) -> dict[str, object]:
     user, org = person
-    context = {"user": user, "org": org, "roles": admin.roles_for(org), "error": None}
-    context |= {"is_self": user.id == viewer.user.id}
-    status = 422 if ctx.get("error") else 200
-    return render(request, "admin/user.html", context | ctx, status=status)
+    return {
+        "user": user,
+        "org": org,
+        "roles": admin.roles_for(org),
+        "is_self": user.id == viewer.user.id,
+    }
 
 
 @router.get("/users/{user_id}", name="admin_user")
 def person(request: Request, viewer: Admin, person: Person) -> Response:
-    return _person_page(request, viewer, person)
+    return render_page(request, PERSON_PAGE, _person_context(viewer, person))
 
 
 @router.post("/users/{user_id}/role", name="admin_user_role")
@@ -179,9 +174,10 @@ def person_role(
             role=role,
             client_addr=client_addr(request),
         )
-    except Invalid as exc:
-        return _person_page(request, viewer, person, error=exc.detail, role=role)
-    return redirect(request, request.url_for("admin_user", user_id=user.id).path)
+    except FieldErrors as exc:
+        context = _person_context(viewer, person) | {"role": role}
+        return refuse_form(request, session, exc, PERSON_PAGE, lambda: context)
+    return redirect_to(request, "admin_user", user_id=user.id)
 
 
 @router.post("/users/{user_id}/disable", name="admin_user_disable")
@@ -189,7 +185,7 @@ def person_disable(request: Request, session: DbSession, viewer: Admin, person: 
     user = admin.disable_user(
         session, viewer=viewer.user, user=person[0], client_addr=client_addr(request)
     )
-    return redirect(request, request.url_for("admin_user", user_id=user.id).path)
+    return redirect_to(request, "admin_user", user_id=user.id)
 
 
 @router.post("/users/{user_id}/enable", name="admin_user_enable")
@@ -197,4 +193,4 @@ def person_enable(request: Request, session: DbSession, viewer: Admin, person: P
     user = admin.enable_user(
         session, viewer=viewer.user, user=person[0], client_addr=client_addr(request)
     )
-    return redirect(request, request.url_for("admin_user", user_id=user.id).path)
+    return redirect_to(request, "admin_user", user_id=user.id)

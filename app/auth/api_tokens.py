@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.auth.accounts import normalise_email
 from app.auth.tokens import digest, new_secret
-from app.errors import Invalid, NotFound
+from app.errors import FieldErrors, NotFound
 from app.models import ApiToken, User, utcnow
 
 # A recognisable prefix lets secret scanners (GitHub's among them) spot leaked tokens.
@@ -34,9 +34,9 @@ def new_token() -> str:
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())  # newlines and tabs too: the name is shown in tables and logs
     if not name:
-        raise Invalid("Give the token a name, so that you know later what uses it.")
+        raise FieldErrors.one("name", "Give the token a name, so that you know later what uses it.")
     if len(name) > NAME_MAX:
-        raise Invalid(f"Keep the name to {NAME_MAX} characters or fewer.")
+        raise FieldErrors.one("name", f"Keep the name to {NAME_MAX} characters or fewer.")
     return name
 
 
@@ -54,9 +54,11 @@ def create_token(session: Session, *, viewer: User, name: str, client_addr: str 
     """A token for the viewer themselves: it sees exactly what they see."""
     name = _clean_name(name)
     if not viewer.is_active:
-        raise Invalid("This account is disabled.")
+        raise FieldErrors.one("name", "This account is disabled.")
     if len(live_tokens(session, viewer=viewer)) >= MAX_LIVE_TOKENS:
-        raise Invalid(f"You already have {MAX_LIVE_TOKENS} tokens. Revoke one you no longer use.")
+        raise FieldErrors.one(
+            "name", f"You already have {MAX_LIVE_TOKENS} tokens. Revoke one you no longer use."
+        )
     assert viewer.id is not None
     raw = new_token()
     row = ApiToken(token_hash=digest(raw), user_id=viewer.id, name=name)

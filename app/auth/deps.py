@@ -14,6 +14,7 @@ from app.db import READ_ONLY, get_session, open_session
 from app.errors import DomainError, Forbidden
 from app.models import ApiToken, Role, User, UserSession
 from app.web.api import API_PREFIX
+from app.web.security import same_origin
 from app.web.templating import ANON_CSRF_COOKIE
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -163,15 +164,6 @@ def anon_csrf_token(request: Request) -> str:
     return token
 
 
-def _same_origin(request: Request) -> bool:
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    expected = f"{request.url.scheme}://{request.url.netloc}"
-    return origin == expected
-
-
 async def _sent_token(request: Request) -> str | None:
     header = request.headers.get(CSRF_HEADER)
     if header:
@@ -191,7 +183,7 @@ async def verify_csrf(
     if viewer is None and is_api(request):
         # Nobody to act as, so nothing to forge: the route answers 401, as the API should.
         return
-    if not _same_origin(request):
+    if not same_origin(request):
         raise Forbidden("This request came from another site and was refused.")
     expected = viewer.csrf_token if viewer else request.cookies.get(ANON_CSRF_COOKIE)
     sent = await _sent_token(request)

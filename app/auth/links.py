@@ -13,7 +13,7 @@ from app.auth import sessions
 from app.auth.accounts import normalise_email
 from app.auth.passwords import hash_password, password_problem
 from app.auth.tokens import digest, new_secret
-from app.errors import Invalid, NotFound
+from app.errors import FieldErrors, NotFound
 from app.mail import Outbox
 from app.models import OneTimeToken, Organisation, User, utcnow
 
@@ -185,9 +185,9 @@ def set_password(
     token, user = found
     org = session.get(Organisation, user.organisation_id)
     if problem := password_problem(password, org_name=org.name if org else ""):
-        raise Invalid(problem)
+        raise FieldErrors.one("password", problem)
     if password != confirm:
-        raise Invalid(MISMATCH)
+        raise FieldErrors.one("confirm", MISMATCH)
     _spend(session, token=token)
     assert user.id is not None
     _spend_open_tokens(session, user_id=user.id)  # an earlier invitation must not work after

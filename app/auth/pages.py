@@ -17,7 +17,7 @@ from app.auth.deps import (
 )
 from app.errors import NotFound
 from app.models import Role
-from app.web.templating import redirect, render
+from app.web.responses import redirect_to, redirect_to_path, render_page
 
 router = APIRouter()
 
@@ -41,14 +41,14 @@ def safe_next(target: str | None) -> str | None:
 def home(request: Request, viewer: Annotated[Viewer | None, Depends(current_viewer)]) -> Response:
     """The sign-in invitation, or a redirect to the viewer's own home."""
     if viewer is not None:
-        return redirect(request, request.url_for(ROLE_HOMES[viewer.user.role]).path)
-    return render(request, "web/home.html")
+        return redirect_to(request, ROLE_HOMES[viewer.user.role])
+    return render_page(request, "web/home.html")
 
 
 @router.get("/login", name="login")
 def login_form(request: Request, next: str | None = None) -> Response:
     anon_csrf_token(request)
-    return render(request, "auth/login.html", {"email": "", "next": safe_next(next)})
+    return render_page(request, "auth/login.html", {"email": "", "next": safe_next(next)})
 
 
 @router.post("/login", name="login_submit")
@@ -68,7 +68,7 @@ def login_submit(
     )
     if result.user is None or result.session_id is None:
         status = 429 if result.retry_after else 401
-        response = render(
+        response = render_page(
             request,
             "auth/login.html",
             {"email": email, "next": safe_next(next), "error": result.error},
@@ -77,11 +77,14 @@ def login_submit(
         if result.retry_after:
             response.headers["Retry-After"] = str(result.retry_after)
         return response
-    target = safe_next(next) or request.url_for(ROLE_HOMES[result.user.role]).path
     # Commit before answering: the browser follows the redirect at once, and the new
     # session must already be there when it does.
     session.commit()
-    response = redirect(request, target)
+    target = safe_next(next)
+    if target:
+        response = redirect_to_path(request, target)
+    else:
+        response = redirect_to(request, ROLE_HOMES[result.user.role])
     response.set_cookie(
         sessions.cookie_name(request),
         result.session_id,
@@ -99,7 +102,7 @@ def logout(request: Request, session: DbSession, viewer: CurrentViewer) -> Respo
         service.log_out(
             session, user=viewer.user, row=viewer.session_row, client_addr=client_addr(request)
         )
-    response = redirect(request, request.url_for("login").path)
+    response = redirect_to(request, "login")
     response.delete_cookie(sessions.cookie_name(request), path="/")
     return response
 
@@ -109,7 +112,7 @@ def account_sessions(request: Request, session: DbSession, viewer: CurrentViewer
     limits = sessions.Limits.from_settings(request.app.state.settings)
     rows = sessions.live_sessions(session, user_id=viewer.user.id or 0, limits=limits)
     current = viewer.session_row.id if viewer.session_row else None
-    return render(request, "auth/sessions.html", {"rows": rows, "current": current})
+    return render_page(request, "auth/sessions.html", {"rows": rows, "current": current})
 
 
 @router.post("/account/sessions/{session_id}/end", name="account_session_end")
@@ -122,4 +125,4 @@ def account_session_end(
     if row is None:
         raise NotFound("That session is not one of yours, or has already ended.")
     service.log_out(session, user=viewer.user, row=row, client_addr=client_addr(request))
-    return redirect(request, request.url_for("account_sessions").path)
+    return redirect_to(request, "account_sessions")

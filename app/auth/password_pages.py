@@ -2,6 +2,7 @@
 
 import logging
 import re
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -9,9 +10,10 @@ from starlette.responses import Response
 
 from app.auth import links
 from app.auth.deps import DbSession, anon_csrf_token, client_addr
-from app.errors import Invalid
+from app.errors import FieldErrors
 from app.mail import outbox_in
-from app.web.templating import render
+from app.web.responses import refuse_form, render_page
+from app.web.templating import path_for
 
 router = APIRouter()
 PasswordField = Annotated[str, Form(max_length=1024)]
@@ -49,25 +51,23 @@ LinkMailer = Annotated[links.Mailer, Depends(link_mailer)]
 
 
 def _link_invalid(request: Request) -> Response:
-    return render(request, "auth/link_invalid.html", status=404)
+    return render_page(request, "auth/link_invalid.html", status=404)
 
 
-def _form(
-    request: Request,
-    session: DbSession,
-    token: str,
-    purpose: str,
-    *,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
+LINK_FORM = "auth/set_password.html"
+
+
+def _form_context(request: Request, email: str, token: str, purpose: str) -> dict[str, object]:
+    action = path_for(request, f"{links.ROUTE_OF[purpose]}_submit", token=token)
+    return {"purpose": purpose, "email": email, "action": action}
+
+
+def _form(request: Request, session: DbSession, token: str, purpose: str) -> Response:
     anon_csrf_token(request)
     found = links.find_usable(session, raw=token, purpose=purpose)
     if found is None:
         return _link_invalid(request)
-    action = request.url_for(f"{links.ROUTE_OF[purpose]}_submit", token=token)
-    context = {"purpose": purpose, "email": found[1].email, "action": action, "error": error}
-    return render(request, "auth/set_password.html", context, status=status)
+    return render_page(request, LINK_FORM, _form_context(request, found[1].email, token, purpose))
 
 
 def _submit(
@@ -84,11 +84,15 @@ def _submit(
         )
     except links.LinkNotUsable:
         return _link_invalid(request)
-    except Invalid as exc:
+    except FieldErrors as exc:
         # Shown with nothing kept but the reason: the boxes come back empty.
-        return _form(request, session, token, purpose, error=exc.detail, status=422)
+        found = links.find_usable(session, raw=token, purpose=purpose)
+        if found is None:
+            return _link_invalid(request)
+        context = partial(_form_context, request, found[1].email, token, purpose)
+        return refuse_form(request, session, exc, LINK_FORM, context)
     # The link is spent, so there is nowhere to redirect back to: this page says what next.
-    return render(request, "auth/password_set.html", {"purpose": purpose})
+    return render_page(request, "auth/password_set.html", {"purpose": purpose})
 
 
 @router.get("/activate/{token}", name="activate")
@@ -126,7 +130,7 @@ def reset_submit(
 @router.get("/password/forgot", name="password_forgot")
 def forgot_form(request: Request) -> Response:
     anon_csrf_token(request)
-    return render(request, "auth/forgot.html", {"email": "", "error": None})
+    return render_page(request, "auth/forgot.html", {"email": "", "error": None})
 
 
 @router.post("/password/forgot", name="password_forgot_submit")
@@ -137,8 +141,8 @@ def forgot_submit(
     email: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:
     if not email.strip():
-        error = "Enter the email address you sign in with."
-        return render(request, "auth/forgot.html", {"email": email, "error": error}, status=422)
+        error = FieldErrors.one("email", "Enter the email address you sign in with.")
+        return refuse_form(request, session, error, "auth/forgot.html", lambda: {"email": email})
     links.request_reset(session, email=email, mailer=mailer, client_addr=client_addr(request))
     # The same answer whether or not an account exists: the page must not tell who has one.
-    return render(request, "auth/forgot_sent.html")
+    return render_page(request, "auth/forgot_sent.html")

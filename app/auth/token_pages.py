@@ -1,5 +1,6 @@
 """The API tokens page: list your tokens, create one (shown once), revoke one."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -7,29 +8,24 @@ from starlette.responses import Response
 
 from app.auth import api_tokens
 from app.auth.deps import CurrentViewer, DbSession, client_addr
-from app.errors import Invalid
+from app.errors import FieldErrors
 from app.web.api import PathId
-from app.web.templating import redirect, render
+from app.web.responses import redirect_to, refuse_form, render_page
 
 router = APIRouter()
 
 
-def _page(
-    request: Request,
-    session: DbSession,
-    viewer: CurrentViewer,
-    *,
-    status: int = 200,
-    **context: object,
-) -> Response:
+TOKENS = "auth/tokens.html"
+
+
+def _context(session: DbSession, viewer: CurrentViewer, **context: object) -> dict[str, object]:
     tokens = api_tokens.live_tokens(session, viewer=viewer.user)
-    ctx = {"tokens": tokens, "name": "", "error": None, "new_token": None} | context
-    return render(request, "auth/tokens.html", ctx, status=status)
+    return {"tokens": tokens, "name": "", "new_token": None} | context
 
 
 @router.get("/account/tokens", name="account_tokens")
 def tokens_page(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
-    return _page(request, session, viewer)
+    return render_page(request, TOKENS, _context(session, viewer))
 
 
 @router.post("/account/tokens", name="account_token_create")
@@ -44,9 +40,12 @@ def token_create(
         new = api_tokens.create_token(
             session, viewer=viewer.user, name=name, client_addr=client_addr(request)
         )
-    except Invalid as exc:
-        return _page(request, session, viewer, status=422, name=name, error=exc.detail)
-    return _page(request, session, viewer, status=201, new_token=new.raw, new_name=new.row.name)
+    except FieldErrors as exc:
+        return refuse_form(
+            request, session, exc, TOKENS, partial(_context, session, viewer, name=name)
+        )
+    context = _context(session, viewer, new_token=new.raw, new_name=new.row.name)
+    return render_page(request, TOKENS, context, status=201)
 
 
 @router.post("/account/tokens/{token_id}/revoke", name="account_token_revoke")
@@ -56,4 +55,4 @@ def token_revoke(
     api_tokens.revoke_token(
         session, viewer=viewer.user, token_id=token_id, client_addr=client_addr(request)
     )
-    return redirect(request, request.url_for("account_tokens").path)
+    return redirect_to(request, "account_tokens")

@@ -21,7 +21,7 @@ from app.dashboards.employer_context import (
 from app.dashboards.export import to_csv
 from app.progress.charts import STATE_LABELS, STATES
 from app.progress.queries import ksb_facts
-from app.web.templating import is_htmx, render
+from app.web.responses import render_page
 
 router = APIRouter()
 
@@ -49,9 +49,8 @@ def employer_home(
     rows = cohort.cohort_rows(session, viewer=viewer.user, filters=filters, today=today)
     duties = cohort.cohort_duties(session, rows=rows, today=today)
     context = _common(filters) | {"rows": rows, "duties": duties}
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "cohort-results"
-    template = "dashboards/_cohort_results.html" if partial else "dashboards/employer.html"
-    return render(request, template, context)
+    fragments = {"cohort-results": "dashboards/_cohort_results.html"}
+    return render_page(request, "dashboards/employer.html", context, fragments=fragments)
 
 
 @router.get("/dashboard/cohort.csv", name="employer_export")
@@ -86,9 +85,8 @@ def employer_heatmap(
         heatmap.link_maker(str(pattern)),
     )
     context = _common(filters) | {"grid": grid, "symbols": heatmap.SYMBOLS, "words": heatmap.WORDS}
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "heatmap-results"
-    template = "dashboards/_heatmap_grid.html" if partial else "dashboards/heatmap.html"
-    return render(request, template, context)
+    fragments = {"heatmap-results": "dashboards/_heatmap_grid.html"}
+    return render_page(request, "dashboards/heatmap.html", context, fragments=fragments)
 
 
 @router.get("/dashboard/apprentices/{apprenticeship_id}", name="employer_apprentice")
@@ -97,4 +95,4 @@ def employer_apprentice(
 ) -> Response:
     """One apprentice: sign-offs over time and which duties are fully evidenced."""
     context = apprentice_context(session, apprenticeship=apprenticeship, today=date.today())
-    return render(request, "dashboards/apprentice.html", context)
+    return render_page(request, "dashboards/apprentice.html", context)

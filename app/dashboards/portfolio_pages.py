@@ -22,7 +22,7 @@ from app.progress.charts import STATE_LABELS, STATES, BarChart, describe, stacke
 from app.progress.coverage import Coverage, KsbState
 from app.progress.queries import apprenticeship_coverage
 from app.standards.queries import standard_ksbs
-from app.web.templating import render
+from app.web.responses import render_page
 
 router = APIRouter()
 KIND_ROWS = (
@@ -81,11 +81,11 @@ def portfolio_home(request: Request, session: DbSession, viewer: CurrentViewer) 
     """The apprentice's own home: their current apprenticeship's portfolio."""
     apprenticeship = evidence_queries.current_apprenticeship(session, viewer=viewer.user)
     if apprenticeship is None:
-        return render(request, "dashboards/portfolio_none.html")
+        return render_page(request, "dashboards/portfolio_none.html")
     context = overview_context(
         session, viewer=viewer.user, apprenticeship=apprenticeship, today=date.today()
     )
-    return render(request, "dashboards/portfolio.html", context)
+    return render_page(request, "dashboards/portfolio.html", context)
 
 
 @router.get("/portfolio/{apprenticeship_id}", name="portfolio_overview")
@@ -99,4 +99,4 @@ def portfolio_overview(
     context = overview_context(
         session, viewer=viewer.user, apprenticeship=apprenticeship, today=date.today()
     )
-    return render(request, "dashboards/portfolio.html", context)
+    return render_page(request, "dashboards/portfolio.html", context)

@@ -12,7 +12,7 @@ from app.dashboards.employer_context import RAG_WORDS, STATUS_WORDS
 from app.dashboards.provider import overview
 from app.models import utcnow
 from app.progress.charts import histogram
-from app.web.templating import render
+from app.web.responses import render_page
 
 router = APIRouter()
 
@@ -26,4 +26,4 @@ def provider_home(request: Request, session: DbSession, viewer: ProviderStaff) -
         "rag_words": RAG_WORDS,
         "status_words": STATUS_WORDS,
     }
-    return render(request, "dashboards/provider.html", context)
+    return render_page(request, "dashboards/provider.html", context)

@@ -10,13 +10,14 @@ from starlette.responses import Response, StreamingResponse
 from app.apprenticeships.deps import VisibleApprenticeship
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.evidence import queries, service
-from app.evidence.api_support import FILE_BODY, UPLOAD_BODY, checked, evidence_out
+from app.evidence.api_bodies import FILE_BODY, UPLOAD_BODY, evidence_out
 from app.evidence.deps import (
     ItemInScope,
     Storage,
     UploadLimits,
     VisibleEvidence,
     VisibleFile,
+    commit_now,
 )
 from app.evidence.downloads import file_response
 from app.evidence.schemas import (
@@ -87,18 +88,16 @@ def create_evidence(
     body: EvidenceIn,
 ) -> EvidenceOut:
     """Create a draft (the apprentice only). Add files, then submit it when it is ready."""
-    item = checked(
+    item = service.create_evidence(
         session,
-        lambda: service.create_evidence(
-            session,
-            viewer=viewer.user,
-            apprenticeship=apprenticeship,
-            form=body.to_form(),
-            files=FileChanges(),
-            submit=False,
-            client_addr=client_addr(request),
-        ),
+        viewer=viewer.user,
+        apprenticeship=apprenticeship,
+        form=body.to_form(),
+        files=FileChanges(),
+        submit=False,
+        client_addr=client_addr(request),
     )
+    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -131,20 +130,18 @@ def update_evidence(
     body: EvidencePatch,
 ) -> EvidenceOut:
     """Change a draft or referred item. `version` must be the one you read: 409 if stale."""
-    item = checked(
+    item = service.update_evidence(
         session,
-        lambda: service.update_evidence(
-            session,
-            viewer=viewer.user,
-            apprenticeship=found.apprenticeship,
-            item=found.item,
-            form=body.apply_to(_form(session, found)),
-            version=body.version,
-            files=FileChanges(),
-            submit=False,
-            client_addr=client_addr(request),
-        ),
+        viewer=viewer.user,
+        apprenticeship=found.apprenticeship,
+        item=found.item,
+        form=body.apply_to(_form(session, found)),
+        version=body.version,
+        files=FileChanges(),
+        submit=False,
+        client_addr=client_addr(request),
     )
+    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -190,17 +187,15 @@ def submit_evidence(
     body: VersionIn,
 ) -> EvidenceOut:
     """Send a draft or referred item for review; it needs claims, each with a justification."""
-    item = checked(
+    item = service.submit_evidence(
         session,
-        lambda: service.submit_evidence(
-            session,
-            viewer=viewer.user,
-            apprenticeship=found.apprenticeship,
-            item=found.item,
-            version=body.version,
-            client_addr=client_addr(request),
-        ),
+        viewer=viewer.user,
+        apprenticeship=found.apprenticeship,
+        item=found.item,
+        version=body.version,
+        client_addr=client_addr(request),
     )
+    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -218,18 +213,16 @@ def put_claims(
     body: ClaimsIn,
 ) -> EvidenceOut:
     """Replace the item's claims: KSBs left out are no longer claimed."""
-    item = checked(
+    item = service.set_claims(
         session,
-        lambda: service.set_claims(
-            session,
-            viewer=viewer.user,
-            apprenticeship=found.apprenticeship,
-            item=found.item,
-            claims=claims_mapping(body.claims),
-            version=body.version,
-            client_addr=client_addr(request),
-        ),
+        viewer=viewer.user,
+        apprenticeship=found.apprenticeship,
+        item=found.item,
+        claims=claims_mapping(body.claims),
+        version=body.version,
+        client_addr=client_addr(request),
     )
+    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -260,17 +253,15 @@ async def upload_files(
     changes = FileChanges(storage, limits.max_files, upload.files, upload.problems)
 
     def add() -> EvidenceOut:
-        item = checked(
+        item = service.add_files(
             session,
-            lambda: service.add_files(
-                session,
-                viewer=viewer.user,
-                apprenticeship=found.apprenticeship,
-                item=found.item,
-                files=changes,
-                client_addr=client_addr(request),
-            ),
+            viewer=viewer.user,
+            apprenticeship=found.apprenticeship,
+            item=found.item,
+            files=changes,
+            client_addr=client_addr(request),
         )
+        commit_now(session)
         return evidence_out(session, item)
 
     try:

@@ -6,7 +6,8 @@ query string, because a multipart body is never parsed before the route; htmx se
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from sqlmodel import Session
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from app.apprenticeships.deps import VisibleApprenticeship
 from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr
-from app.errors import Conflict, DomainError
+from app.errors import Conflict, DomainError, FieldErrors
 from app.evidence import queries, service
 from app.evidence.deps import ItemInScope, Storage, UploadLimits, VisibleEvidence, commit_now
 from app.evidence.filetypes import PICKER_ACCEPT
@@ -26,10 +27,11 @@ from app.evidence.schemas import EvidenceForm
 from app.evidence.service import FileChanges
 from app.evidence.storage import LocalStorage
 from app.evidence.uploads import Limits, Upload, receive_upload
-from app.evidence.validation import InvalidEvidence, overclaim_warning
+from app.evidence.validation import overclaim_warning
 from app.models import Apprenticeship, EvidenceItem, Ksb
 from app.standards.queries import standard_ksbs
-from app.web.templating import is_htmx, redirect, render
+from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.templating import path_for
 
 router = APIRouter()
 Version = Annotated[int, Form(ge=1, le=2**31 - 1)]
@@ -82,42 +84,56 @@ def _ksb_groups(ksbs: list[Ksb]) -> list[tuple[str, list[Ksb]]]:
     return [(label, rows) for label, rows in groups.items() if rows]
 
 
-def _form_page(
-    request: Request,
-    session: Session,
-    page: FormPage,
-    form: EvidenceForm,
-    *,
-    error: DomainError | None = None,
-    upload: Upload | None = None,
-) -> Response:
+FORM = "evidence/form.html"
+FRAGMENTS = {"evidence-form": "evidence/_form.html"}
+
+
+def _form_context(
+    request: Request, session: Session, page: FormPage, form: EvidenceForm, upload: Upload | None
+) -> dict[str, Any]:
     limits = Limits.of(request.app.state.settings)
-    removed = set(upload.getlist("remove_file")) if upload else set()
-    context = {
+    return {
         "page": page,
         "form": form,
         "heading": heading(session, apprenticeship=page.apprenticeship),
         "ksb_groups": _ksb_groups(standard_ksbs(session, page.apprenticeship.standard_id)),
-        "error": error.detail if error else None,
-        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
         "warning": overclaim_warning(len(form.claims)),
         "files_lost": bool(upload and (upload.files or upload.problems)),
-        "removed": removed,
+        "removed": set(upload.getlist("remove_file")) if upload else set(),
         "max_file_mb": limits.max_file_bytes // (1024 * 1024),
         "max_files": limits.max_files,
         "max_file_bytes": limits.max_file_bytes,
         "accept": PICKER_ACCEPT,
         "labels": LABELS,
     }
-    template = "evidence/_form.html" if is_htmx(request) else "evidence/form.html"
-    return render(request, template, context, status=error.status_code if error else 200)
+
+
+def _form_page(request: Request, session: Session, page: FormPage, form: EvidenceForm) -> Response:
+    context = _form_context(request, session, page, form, None)
+    return render_page(request, FORM, context, fragments=FRAGMENTS)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    error: DomainError,
+    page: Callable[[], FormPage],
+    form: EvidenceForm,
+    upload: Upload | None = None,
+) -> Response:
+    """The form again with the problem; the page is worked out after the rollback."""
+
+    def context() -> dict[str, Any]:
+        return _form_context(request, session, page(), form, upload)
+
+    return refuse_form(request, session, error, FORM, context, fragments=FRAGMENTS)
 
 
 def _new_page(request: Request, apprenticeship: Apprenticeship) -> FormPage:
     return FormPage(
         title="Add evidence",
-        action=str(request.url_for("evidence_create", apprenticeship_id=apprenticeship.id)),
-        cancel=str(request.url_for("portfolio_overview", apprenticeship_id=apprenticeship.id)),
+        action=path_for(request, "evidence_create", apprenticeship_id=apprenticeship.id),
+        cancel=path_for(request, "portfolio_overview", apprenticeship_id=apprenticeship.id),
         apprenticeship=apprenticeship,
     )
 
@@ -126,8 +142,8 @@ def _edit_page(request: Request, session: Session, found: ItemInScope) -> FormPa
     item_id = found.item.id or 0
     return FormPage(
         title="Edit evidence",
-        action=str(request.url_for("evidence_update", evidence_id=item_id)),
-        cancel=str(request.url_for("evidence_item", evidence_id=item_id)),
+        action=path_for(request, "evidence_update", evidence_id=item_id),
+        cancel=path_for(request, "evidence_item", evidence_id=item_id),
         apprenticeship=found.apprenticeship,
         item=found.item,
         files=file_views(queries.item_files(session, item_id=item_id)),
@@ -151,13 +167,13 @@ def _saved(
     try:
         item = attempt()
         commit_now(session)
-    except (InvalidEvidence, Conflict) as exc:
+    except (FieldErrors, Conflict) as exc:
         upload.discard(storage)
         return refused(exc)
     except BaseException:
         upload.discard(storage)
         raise
-    return redirect(request, str(request.url_for("evidence_item", evidence_id=item.id)))
+    return redirect_to(request, "evidence_item", evidence_id=item.id)
 
 
 @router.get("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_new")
@@ -186,8 +202,8 @@ def _create(
         )
 
     def refused(exc: DomainError) -> Response:
-        page = _new_page(request, apprenticeship)
-        return _form_page(request, session, page, form, error=exc, upload=upload)
+        page = partial(_new_page, request, apprenticeship)
+        return _refused(request, session, exc, page, form, upload)
 
     return _saved(request, session, upload, storage, attempt, refused)
 
@@ -236,8 +252,8 @@ def _update(
         )
 
     def refused(exc: DomainError) -> Response:
-        page = _edit_page(request, session, found)
-        return _form_page(request, session, page, form, error=exc, upload=upload)
+        page = partial(_edit_page, request, session, found)
+        return _refused(request, session, exc, page, form, upload)
 
     return _saved(request, session, upload, storage, attempt, refused)
 
@@ -270,15 +286,15 @@ def evidence_submit(
             version=version,
             client_addr=client_addr(request),
         )
-    except InvalidEvidence as exc:
+    except FieldErrors as exc:
         form = EvidenceForm.of(found.item, queries.claim_texts(session, item_id=found.item.id or 0))
-        return _form_page(request, session, _edit_page(request, session, found), form, error=exc)
-    return redirect(request, str(request.url_for("evidence_item", evidence_id=found.item.id)))
+        return _refused(request, session, exc, partial(_edit_page, request, session, found), form)
+    return redirect_to(request, "evidence_item", evidence_id=found.item.id)
 
 
 @router.get("/evidence/{evidence_id}/delete", name="evidence_delete_confirm")
 def evidence_delete_confirm(request: Request, found: DeletableItem) -> Response:
-    return render(request, "evidence/delete.html", {"item": found.item})
+    return render_page(request, "evidence/delete.html", {"item": found.item})
 
 
 @router.post("/evidence/{evidence_id}/delete", name="evidence_delete")
@@ -295,5 +311,4 @@ def evidence_delete(
         storage=storage,
         client_addr=client_addr(request),
     )
-    target = request.url_for("evidence_list", apprenticeship_id=found.apprenticeship.id)
-    return redirect(request, str(target))
+    return redirect_to(request, "evidence_list", apprenticeship_id=found.apprenticeship.id)

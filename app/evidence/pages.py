@@ -20,7 +20,7 @@ from app.evidence.storage import LocalStorage
 from app.evidence.validation import overclaim_warning
 from app.models import EvidenceFile, EvidenceKind, EvidenceState
 from app.standards.queries import ksb_by_code, ksb_duties, standard_ksbs
-from app.web.templating import is_htmx, render
+from app.web.responses import render_page
 
 
 @asynccontextmanager
@@ -108,8 +108,8 @@ def evidence_list(
         "can_add": service.can_change(viewer.user, apprenticeship),
         "labels": LABELS,
     }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "evidence-results"
-    return render(request, "evidence/_results.html" if partial else "evidence/list.html", context)
+    fragments = {"evidence-results": "evidence/_results.html"}
+    return render_page(request, "evidence/list.html", context, fragments=fragments)
 
 
 @router.get("/evidence/{evidence_id}", name="evidence_item")
@@ -131,7 +131,7 @@ def evidence_item(
         "warning": overclaim_warning(len(claims)),
         "labels": LABELS,
     }
-    return render(request, "evidence/item.html", context)
+    return render_page(request, "evidence/item.html", context)
 
 
 @router.get("/portfolio/{apprenticeship_id}/ksbs/{code}", name="ksb_page")
@@ -157,4 +157,4 @@ def ksb_page(
         ),
         "labels": LABELS,
     }
-    return render(request, "evidence/ksb.html", context)
+    return render_page(request, "evidence/ksb.html", context)

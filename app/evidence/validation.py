@@ -5,21 +5,13 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.errors import Invalid
+from app.errors import FieldErrors
 from app.evidence.schemas import JUSTIFICATION_MAX, REFLECTION_MAX, TITLE_MAX, EvidenceForm
 from app.models import Apprenticeship, EvidenceKind
 from app.standards.queries import ksbs_by_code
 
 # Above this many claims one item is probably claiming more than it shows.
 OVERCLAIM_AT = 6
-
-
-class InvalidEvidence(Invalid):
-    """Several problems at once: field name -> message ("files" holds refused uploads)."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("Please correct the details marked below. Nothing has been saved yet.")
-        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -116,7 +108,7 @@ def check_form(
     if file_problems:
         problems["files"] = " ".join(file_problems)
     if errors := {field: text for field, text in problems.items() if text}:
-        raise InvalidEvidence(errors)
+        raise FieldErrors(errors)
     kind = _kind(form.kind)
     assert occurred_on is not None and kind is not None
     return Checked(form.title.strip(), occurred_on, kind, form.reflection, claims)

@@ -4,6 +4,7 @@ With htmx each change answers the checklist section alone (id "gateway"); withou
 303 back to the page, or the whole page with the problem shown (422 keeps what was chosen).
 """
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,44 +15,59 @@ from app.apprenticeships.deps import VisibleApprenticeship
 from app.apprenticeships.queries import heading
 from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, client_addr
-from app.errors import Conflict, DomainError
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, DomainError, FieldErrors
 from app.gateway import service
 from app.gateway.deps import GatewayOwnApprenticeship
 from app.gateway.queries import gateway_view
 from app.models import Apprenticeship, User, utcnow
 from app.review.forms import Posted, posted_form
-from app.web.templating import is_htmx, redirect, render
+from app.web.responses import fragment_for, redirect_to, refuse_form, render_page
 
 router = APIRouter()
 PostedForm = Annotated[Posted, Depends(posted_form)]
 
 
-def _page(
-    request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship,
-    error: DomainError | None = None, posted: Posted | None = None,
-) -> Response:  # fmt: skip
-    context: dict[str, Any] = {
+PAGE = "gateway/page.html"
+FRAGMENTS = {"gateway": "gateway/_checklist.html"}
+
+
+def _context(
+    session: Session,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    posted: Posted | None = None,
+    blockers: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    return {
         "heading": heading(session, apprenticeship=apprenticeship),
         "view": gateway_view(session, apprenticeship=apprenticeship, today=utcnow().date()),
         "can_change": policy.can_decide(viewer, apprenticeship),
-        "error": error.detail if error else None,
-        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
-        "blockers": getattr(error, "blockers", ()),
+        "blockers": blockers,
         "typed": posted.fields() if posted else {},
     }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "gateway"
-    template = "gateway/_checklist.html" if partial else "gateway/page.html"
-    return render(request, template, context, status=error.status_code if error else 200)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    error: DomainError,
+    posted: Posted | None = None,
+) -> Response:
+    blockers = getattr(error, "blockers", ())
+    context = partial(_context, session, viewer, apprenticeship, posted, blockers)
+    return refuse_form(request, session, error, PAGE, context, fragments=FRAGMENTS)
 
 
 def _after(
     request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship
 ) -> Response:
-    if is_htmx(request):
-        return _page(request, session, viewer, apprenticeship)
-    url = request.url_for("gateway_page", apprenticeship_id=apprenticeship.id)
-    return redirect(request, str(url))
+    """After a change: the fresh checklist for htmx, else back to the page."""
+    if fragment_for(request, FRAGMENTS) is None:
+        return redirect_to(request, "gateway_page", apprenticeship_id=apprenticeship.id)
+    context = _context(session, viewer, apprenticeship)
+    return render_page(request, PAGE, context, fragments=FRAGMENTS)
 
 
 @router.get("/portfolio/{apprenticeship_id}/gateway", name="gateway_page")
@@ -61,7 +77,8 @@ def gateway_page(
     viewer: CurrentViewer,
     apprenticeship: VisibleApprenticeship,
 ) -> Response:
-    return _page(request, session, viewer.user, apprenticeship)
+    context = _context(session, viewer.user, apprenticeship)
+    return render_page(request, PAGE, context, fragments=FRAGMENTS)
 
 
 @router.post("/portfolio/{apprenticeship_id}/gateway/tick", name="gateway_tick")
@@ -75,9 +92,8 @@ def gateway_tick(
             requirement=posted.get("requirement"),
             evidence_id=posted.number("evidence_id") or None, client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()
-        return _page(request, session, viewer.user, apprenticeship, exc, posted)
+    except (FieldErrors, Conflict) as exc:
+        return _refused(request, session, viewer.user, apprenticeship, exc, posted)
     return _after(request, session, viewer.user, apprenticeship)
 
 
@@ -91,9 +107,8 @@ def gateway_untick(
             session, viewer=viewer.user, apprenticeship=apprenticeship,
             requirement=posted.get("requirement"), client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()
-        return _page(request, session, viewer.user, apprenticeship, exc, posted)
+    except (FieldErrors, Conflict) as exc:
+        return _refused(request, session, viewer.user, apprenticeship, exc, posted)
     return _after(request, session, viewer.user, apprenticeship)
 
 
@@ -109,6 +124,5 @@ def gateway_move(
             today=utcnow().date(), client_addr=client_addr(request),
         )  # fmt: skip
     except Conflict as exc:
-        session.rollback()
-        return _page(request, session, viewer.user, apprenticeship, exc)
+        return _refused(request, session, viewer.user, apprenticeship, exc)
     return _after(request, session, viewer.user, apprenticeship)

@@ -13,8 +13,7 @@ from sqlmodel import Session, col
 from app import audit
 from app.auth import policy
 from app.db import insert_once, lock_apprenticeships
-from app.errors import Conflict, Forbidden
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden
 from app.gateway.queries import gateway_facts
 from app.gateway.readiness import LABELS, REQUIREMENTS, readiness
 from app.models import (
@@ -53,7 +52,7 @@ def _check_open(viewer: User, apprenticeship: Apprenticeship) -> None:
 
 def _requirement(raw: str) -> str:
     if raw not in REQUIREMENTS:
-        raise InvalidEvidence({"requirement": "Choose one of the requirements on the list."})
+        raise FieldErrors({"requirement": "Choose one of the requirements on the list."})
     return raw
 
 
@@ -69,7 +68,7 @@ def _evidence_of(session: Session, apprenticeship: Apprenticeship, evidence_id: 
             )
         ).scalar()
     if found is None:
-        raise InvalidEvidence({"evidence_id": "Choose the evidence that shows this requirement."})
+        raise FieldErrors({"evidence_id": "Choose the evidence that shows this requirement."})
     return int(found)
 
 

@@ -11,7 +11,7 @@ from app.auth.policy import NOTIFIED_ACTIONS
 from app.notifications.queries import list_notifications, unread_count
 from app.notifications.service import mark_read
 from app.review.forms import Posted, posted_form
-from app.web.templating import is_htmx, redirect, render
+from app.web.responses import redirect_to, render_page
 
 router = APIRouter()
 PostedForm = Annotated[Posted, Depends(posted_form)]
@@ -28,9 +28,8 @@ def notifications(request: Request, session: DbSession, viewer: CurrentViewer) -
         # IQA and admins are told of nothing (no nav link); the page says so instead of waiting.
         "notified": viewer.user.role in NOTIFIED_ACTIONS,
     }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "notifications"
-    template = "notifications/_list.html" if partial else "notifications/page.html"
-    return render(request, template, context)
+    fragments = {"notifications": "notifications/_list.html"}
+    return render_page(request, "notifications/page.html", context, fragments=fragments)
 
 
 @router.post("/notifications/read", name="notifications_read")
@@ -39,4 +38,4 @@ def notifications_read(
 ) -> Response:
     raw = posted.number("up_to")
     mark_read(session, viewer=viewer.user, up_to=raw or None)
-    return redirect(request, str(request.url_for("notifications")))
+    return redirect_to(request, "notifications")

@@ -7,16 +7,14 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.auth.deps import DbSession, client_addr
-from app.errors import Conflict, DomainError
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors
 from app.progress.charts import paired_rate_bars
 from app.quality import queries
 from app.quality.deps import IqaViewer, VisibleDecision
-from app.quality.queries import DecisionRow
 from app.quality.rates import percent
 from app.quality.service import sample_decision
 from app.review.forms import Posted, posted_form
-from app.web.templating import is_htmx, redirect, render
+from app.web.responses import redirect_to, refuse_form, render_page
 
 router = APIRouter()
 PostedForm = Annotated[Posted, Depends(posted_form)]
@@ -39,28 +37,16 @@ def iqa_decisions(
         "unsampled": unsampled,
         "limit": queries.MAX_ROWS,
     }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "decisions"
-    template = "quality/_decisions.html" if partial else "quality/decisions.html"
-    return render(request, template, context)
+    fragments = {"decisions": "quality/_decisions.html"}
+    return render_page(request, "quality/decisions.html", context, fragments=fragments)
 
 
-def _decision_page(
-    request: Request, decision: DecisionRow, error: DomainError | None = None,
-    posted: Posted | None = None,
-) -> Response:  # fmt: skip
-    context: dict[str, Any] = {
-        "decision": decision,
-        "error": error.detail if error else None,
-        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
-        "typed": posted.fields() if posted else {},
-    }
-    status = error.status_code if error else 200
-    return render(request, "quality/decision.html", context, status=status)
+DECISION = "quality/decision.html"
 
 
 @router.get("/iqa/decisions/{decision_id}", name="iqa_decision")
 def iqa_decision(request: Request, decision: VisibleDecision) -> Response:
-    return _decision_page(request, decision)
+    return render_page(request, DECISION, {"decision": decision, "typed": {}})
 
 
 @router.post("/iqa/decisions/{decision_id}/sample", name="iqa_sample")
@@ -73,11 +59,14 @@ def iqa_sample(
             session, viewer=viewer.user, decision=decision, verdict=posted.get("verdict"),
             comment=posted.get("comment"), client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()
-        fresh = queries.get_decision(session, viewer=viewer.user, decision_id=decision.id)
-        return _decision_page(request, fresh or decision, exc, posted)
-    return redirect(request, str(request.url_for("iqa_decision", decision_id=decision.id)))
+    except (FieldErrors, Conflict) as exc:
+
+        def context() -> dict[str, Any]:
+            fresh = queries.get_decision(session, viewer=viewer.user, decision_id=decision.id)
+            return {"decision": fresh or decision, "typed": posted.fields()}
+
+        return refuse_form(request, session, exc, DECISION, context)
+    return redirect_to(request, "iqa_decision", decision_id=decision.id)
 
 
 def _sampling_context(session: Session, viewer: IqaViewer) -> dict[str, Any]:
@@ -93,4 +82,4 @@ def _sampling_context(session: Session, viewer: IqaViewer) -> dict[str, Any]:
 @router.get("/iqa/sampling", name="iqa_sampling")
 def iqa_sampling(request: Request, session: DbSession, viewer: IqaViewer) -> Response:
     """Per tutor: decisions made, how many were sampled and how often the IQA disagreed."""
-    return render(request, "quality/sampling.html", _sampling_context(session, viewer))
+    return render_page(request, "quality/sampling.html", _sampling_context(session, viewer))

@@ -4,8 +4,7 @@ from sqlmodel import Session
 
 from app import audit
 from app.db import insert_once
-from app.errors import Conflict, Forbidden
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden
 from app.models import IqaSample, Role, SampleVerdict, User, utcnow
 from app.quality.queries import DecisionRow
 
@@ -23,7 +22,7 @@ def _checked(verdict: str, comment: str | None) -> tuple[SampleVerdict, str]:
     if len(text) > COMMENT_MAX:
         problems["comment"] = f"Keep the comment under {COMMENT_MAX:,} characters."
     if problems:
-        raise InvalidEvidence(problems)
+        raise FieldErrors(problems)
     return SampleVerdict(verdict), text
 
 

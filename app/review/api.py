@@ -10,8 +10,8 @@ from app.apprenticeships.deps import VisibleApprenticeship
 from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.errors import Forbidden
-from app.evidence.api_support import checked, evidence_out
-from app.evidence.deps import VisibleEvidence
+from app.evidence.api_bodies import evidence_out
+from app.evidence.deps import VisibleEvidence, commit_now
 from app.evidence.schemas import EvidenceOut
 from app.models import utcnow
 from app.review import caseload_queries, queries
@@ -44,14 +44,14 @@ def decide(
 ) -> EvidenceOut:  # fmt: skip
     """Accept or refer back a submitted item (its apprentice's tutor only); 409 if the item is
     not waiting for review or `version` is stale; 422 if referring without feedback."""
-    checked(
+    decide_item(
         session,
-        lambda: decide_item(
-            session, viewer=viewer.user,
-            target=ItemToDecide(found.item, found.apprenticeship, body.version),
-            verdict=body.verdict(), client_addr=client_addr(request),
-        ),
-    )  # fmt: skip
+        viewer=viewer.user,
+        target=ItemToDecide(found.item, found.apprenticeship, body.version),
+        verdict=body.verdict(),
+        client_addr=client_addr(request),
+    )
+    commit_now(session)
     session.refresh(found.item)
     return evidence_out(session, found.item)
 
@@ -91,13 +91,15 @@ def create_signoff(
 ) -> SignoffRowOut:  # fmt: skip
     """Sign a KSB off (the apprentice's tutor only). It needs a confirmed claim, or an
     `override_reason` (422 without); 409 if it is already signed off."""
-    checked(
+    sign_off_ksb(
         session,
-        lambda: sign_off_ksb(
-            session, viewer=viewer.user, apprenticeship=apprenticeship, code=body.ksb_code,
-            override_reason=body.override_reason, client_addr=client_addr(request),
-        ),
-    )  # fmt: skip
+        viewer=viewer.user,
+        apprenticeship=apprenticeship,
+        code=body.ksb_code,
+        override_reason=body.override_reason,
+        client_addr=client_addr(request),
+    )
+    commit_now(session)
     row = queries.grid_row(session, apprenticeship=apprenticeship, code=body.ksb_code.upper())
     assert row is not None  # the service has just found it
     return SignoffRowOut.of(row)
@@ -116,13 +118,15 @@ def delete_signoff(
     reason: Annotated[str, Query(max_length=REASON_MAX, description="Why it is revoked")] = "",
 ) -> Response:  # fmt: skip
     """Revoke a KSB's sign-off, with a reason (422 without); 409 if it is not signed off."""
-    checked(
+    revoke_signoff(
         session,
-        lambda: revoke_signoff(
-            session, viewer=viewer.user, apprenticeship=apprenticeship, code=ksb_code[:10],
-            reason=reason, client_addr=client_addr(request),
-        ),
-    )  # fmt: skip
+        viewer=viewer.user,
+        apprenticeship=apprenticeship,
+        code=ksb_code[:10],
+        reason=reason,
+        client_addr=client_addr(request),
+    )
+    commit_now(session)
     return Response(status_code=204)
 
 

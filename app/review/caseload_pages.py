@@ -16,7 +16,7 @@ from app.progress.charts import STATE_LABELS, STATES
 from app.progress.coverage import Rag
 from app.review import caseload_queries
 from app.review.deps import CaseloadViewer
-from app.web.templating import is_htmx, render
+from app.web.responses import render_page
 
 router = APIRouter()
 Choice = Annotated[str, Query(max_length=100)]
@@ -81,6 +81,5 @@ def caseload_home(
         "states": STATES,
         "state_labels": STATE_LABELS,
     }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "caseload-results"
-    template = "review/_caseload_results.html" if partial else "review/caseload.html"
-    return render(request, template, context)
+    fragments = {"caseload-results": "review/_caseload_results.html"}
+    return render_page(request, "review/caseload.html", context, fragments=fragments)

@@ -13,14 +13,13 @@ from starlette.responses import Response
 from app.apprenticeships.queries import heading
 from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, client_addr
-from app.errors import Conflict, DomainError, NotFound
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, DomainError, FieldErrors, NotFound
 from app.models import Apprenticeship, User
 from app.review import queries
 from app.review.deps import StaffApprenticeship
 from app.review.forms import Posted, posted_form
 from app.review.signoff_service import revoke_signoff, sign_off_ksb
-from app.web.templating import is_htmx, redirect, render
+from app.web.responses import fragment_for, redirect_to, refuse_form, render_page
 
 router = APIRouter()
 PostedForm = Annotated[Posted, Depends(posted_form)]
@@ -42,33 +41,63 @@ def signoff_grid(
         "rows": queries.grid_rows(session, apprenticeship=apprenticeship),
         "problem": None,
     }
-    return render(request, "review/grid.html", context)
+    return render_page(request, GRID, context)
+
+
+GRID = "review/grid.html"
+
+
+def _row_fragment(code: str) -> dict[str, str]:
+    """Each row of the grid is its own htmx target, named by its KSB's code."""
+    return {f"ksb-{code.upper()}": "review/_grid_row.html"}
+
+
+def _rows_context(
+    request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship, code: str
+) -> dict[str, Any]:
+    """The one changed row for htmx, every row for the whole page."""
+    context = _context(session, viewer, apprenticeship) | {"problem": None}
+    if fragment_for(request, _row_fragment(code)) is None:
+        return context | {"rows": queries.grid_rows(session, apprenticeship=apprenticeship)}
+    row = queries.grid_row(session, apprenticeship=apprenticeship, code=code)
+    if row is None:
+        raise NotFound("That KSB is not part of this apprenticeship's standard.")
+    return context | {"row": row}
 
 
 def _answer(
-    request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship, code: str,
-    error: DomainError | None = None, posted: Posted | None = None,
-) -> Response:  # fmt: skip
-    """The changed row (htmx) or the grid; a refusal marks the problem on the row."""
-    if error is None and not is_htmx(request):
-        return redirect(
-            request, str(request.url_for("signoff_grid", apprenticeship_id=apprenticeship.id))
-        )
+    request: Request, session: Session, viewer: User, apprenticeship: Apprenticeship, code: str
+) -> Response:
+    """After a change: the changed row for htmx, else back to the grid."""
+    fragments = _row_fragment(code)
+    if fragment_for(request, fragments) is None:
+        return redirect_to(request, "signoff_grid", apprenticeship_id=apprenticeship.id)
+    context = _rows_context(request, session, viewer, apprenticeship, code)
+    return render_page(request, GRID, context, fragments=fragments)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    code: str,
+    error: DomainError,
+    posted: Posted,
+) -> Response:
+    """The row (or grid) again, with the problem marked on the row and the reason kept."""
     problem = {
         "code": code.upper(),
-        "message": error.detail if error else None,
-        "fields": error.fields if isinstance(error, InvalidEvidence) else {},
-        "typed": posted.get("override_reason") or posted.get("reason") if posted else "",
-    } if error else None  # fmt: skip
-    context = _context(session, viewer, apprenticeship) | {"problem": problem}
-    status = error.status_code if error else 200
-    if is_htmx(request):
-        row = queries.grid_row(session, apprenticeship=apprenticeship, code=code)
-        if row is None:
-            raise NotFound("That KSB is not part of this apprenticeship's standard.")
-        return render(request, "review/_grid_row.html", context | {"row": row}, status=status)
-    rows = queries.grid_rows(session, apprenticeship=apprenticeship)
-    return render(request, "review/grid.html", context | {"rows": rows}, status=status)
+        "message": error.detail,
+        "fields": error.fields if isinstance(error, FieldErrors) else {},
+        "typed": posted.get("override_reason") or posted.get("reason"),
+    }
+
+    def context() -> dict[str, Any]:
+        rows = _rows_context(request, session, viewer, apprenticeship, code)
+        return rows | {"problem": problem}
+
+    return refuse_form(request, session, error, GRID, context, fragments=_row_fragment(code))
 
 
 @router.post("/portfolio/{apprenticeship_id}/signoffs/{code}", name="signoff_create")
@@ -81,9 +110,8 @@ def signoff_create(
             session, viewer=viewer.user, apprenticeship=apprenticeship, code=code,
             override_reason=posted.get("override_reason"), client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()
-        return _answer(request, session, viewer.user, apprenticeship, code, exc, posted)
+    except (FieldErrors, Conflict) as exc:
+        return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
     return _answer(request, session, viewer.user, apprenticeship, code)
 
 
@@ -97,7 +125,6 @@ def signoff_revoke(
             session, viewer=viewer.user, apprenticeship=apprenticeship, code=code,
             reason=posted.get("reason"), client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()
-        return _answer(request, session, viewer.user, apprenticeship, code, exc, posted)
+    except (FieldErrors, Conflict) as exc:
+        return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
     return _answer(request, session, viewer.user, apprenticeship, code)

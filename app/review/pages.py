@@ -1,5 +1,6 @@
 """Review pages: the queue (deciding several items at once) and one item's review."""
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -8,42 +9,39 @@ from starlette.responses import Response
 
 from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession, client_addr
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, FieldErrors, NotFound
 from app.evidence import queries as evidence_queries
 from app.evidence.deps import ItemInScope
 from app.evidence.labels import LABELS
 from app.evidence.pages import file_views
-from app.evidence.validation import InvalidEvidence
 from app.models import EvidenceState, utcnow
 from app.review import queries
 from app.review.deps import CaseloadViewer, DecidableEvidence, TutorViewer
 from app.review.forms import Posted, posted_form
 from app.review.schemas import DecisionForm
 from app.review.service import ItemToDecide, Outcome, Verdict, decide_item, decide_items
-from app.web.templating import is_htmx, redirect, render
+from app.web.responses import redirect_to, refuse_form, render_page
 
 router = APIRouter()
 PostedForm = Annotated[Posted, Depends(posted_form)]
 
 
 # --- The queue ---
-def _queue_page(
-    request: Request, session: Session, viewer: CurrentViewer, *,
-    error: DomainError | None = None, posted: Posted | None = None,
-) -> Response:  # fmt: skip
+QUEUE = "review/queue.html"
+
+
+def _queue_context(
+    session: Session, viewer: CurrentViewer, posted: Posted | None
+) -> dict[str, Any]:
     found = queries.review_queue(session, viewer=viewer.user, now=utcnow())
-    context = {
+    return {
         "rows": found.rows,
         "total": found.total,
         "can_decide": any(row.decidable for row in found.rows),
         "chosen": set(_chosen(posted)) if posted else set(),
         "feedback": posted.get("feedback") if posted else "",
-        "error": error.detail if error else None,
-        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
         "labels": LABELS,
     }
-    status = error.status_code if error else 200
-    return render(request, "review/queue.html", context, status=status)
 
 
 def _chosen(posted: Posted) -> list[int]:
@@ -52,13 +50,13 @@ def _chosen(posted: Posted) -> list[int]:
 
 @router.get("/review/queue", name="review_queue")
 def review_queue(request: Request, session: DbSession, viewer: CaseloadViewer) -> Response:
-    return _queue_page(request, session, viewer)
+    return render_page(request, QUEUE, _queue_context(session, viewer, None))
 
 
 def _targets(session: Session, viewer: CurrentViewer, posted: Posted) -> list[ItemToDecide]:
     ids = _chosen(posted)
     if not ids:
-        raise InvalidEvidence({"evidence": "Tick the evidence you want to decide on."})
+        raise FieldErrors({"evidence": "Tick the evidence you want to decide on."})
     found = queries.visible_items(session, viewer=viewer.user, item_ids=ids)
     if len(found) != len(set(ids)):
         raise NotFound("We could not find some of that evidence.")
@@ -81,10 +79,11 @@ def review_queue_decide(
             session, viewer=viewer.user, targets=targets, verdicts=[verdict] * len(targets),
             client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()  # a batch is all or nothing
-        return _queue_page(request, session, viewer, error=exc, posted=posted)
-    return redirect(request, str(request.url_for("review_queue")))
+    except (FieldErrors, Conflict) as exc:
+        # A batch is all or nothing: the rollback undoes any item already decided.
+        context = partial(_queue_context, session, viewer, posted)
+        return refuse_form(request, session, exc, QUEUE, context)
+    return redirect_to(request, "review_queue")
 
 
 # --- One item ---
@@ -93,7 +92,9 @@ def _default_choices(claims: list[evidence_queries.ClaimRow]) -> dict[str, str]:
     return {c.ksb_code: "reject" if c.state == "rejected" else "confirm" for c in claims}
 
 
-def _review_context(session: Session, found: ItemInScope, form: DecisionForm) -> dict[str, Any]:
+def _review_context(
+    session: Session, found: ItemInScope, form: DecisionForm, version: int
+) -> dict[str, Any]:
     item_id = found.item.id or 0
     claims = evidence_queries.item_claims(session, item_id=item_id)
     return {
@@ -106,27 +107,19 @@ def _review_context(session: Session, found: ItemInScope, form: DecisionForm) ->
         "decisions": evidence_queries.item_decisions(session, item_id=item_id),
         "waiting": found.item.state == EvidenceState.SUBMITTED,
         "labels": LABELS,
+        "version": version,
     }
 
 
-def _review_page(
-    request: Request, session: Session, found: ItemInScope, form: DecisionForm,
-    error: DomainError | None = None, version: int | None = None,
-) -> Response:  # fmt: skip
-    context = _review_context(session, found, form) | {
-        "error": error.detail if error else None,
-        "errors": error.fields if isinstance(error, InvalidEvidence) else {},
-        "version": version or found.item.version,
-    }
-    partial = is_htmx(request) and request.headers.get("HX-Target") == "decision"
-    template = "review/_decision.html" if partial else "review/item.html"
-    return render(request, template, context, status=error.status_code if error else 200)
+ITEM = "review/item.html"
+DECISION_FRAGMENT = {"decision": "review/_decision.html"}
 
 
 @router.get("/evidence/{evidence_id}/review", name="evidence_review")
 def evidence_review(request: Request, session: DbSession, found: DecidableEvidence) -> Response:
     """Everything the apprentice sent, and the decision form while it waits for review."""
-    return _review_page(request, session, found, DecisionForm())
+    context = _review_context(session, found, DecisionForm(), found.item.version)
+    return render_page(request, ITEM, context, fragments=DECISION_FRAGMENT)
 
 
 @router.post("/evidence/{evidence_id}/review", name="evidence_decide")
@@ -142,9 +135,12 @@ def evidence_decide(
             target=ItemToDecide(found.item, found.apprenticeship, version),
             verdict=form.verdict(), client_addr=client_addr(request),
         )  # fmt: skip
-    except (InvalidEvidence, Conflict) as exc:
-        session.rollback()
+    except (FieldErrors, Conflict) as exc:
         # Typed input is kept on a 422; after a 409 the page shows the item as it now is.
-        kept = version if isinstance(exc, InvalidEvidence) else None
-        return _review_page(request, session, found, form, exc, kept)
-    return redirect(request, str(request.url_for("evidence_item", evidence_id=found.item.id)))
+        kept = version if isinstance(exc, FieldErrors) else None
+
+        def context() -> dict[str, Any]:
+            return _review_context(session, found, form, kept or found.item.version)
+
+        return refuse_form(request, session, exc, ITEM, context, fragments=DECISION_FRAGMENT)
+    return redirect_to(request, "evidence_item", evidence_id=found.item.id)

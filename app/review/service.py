@@ -13,8 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.auth import policy
-from app.errors import Conflict, Forbidden
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden
 from app.evidence.writes import Context, change_item, record
 from app.models import (
     Apprenticeship,
@@ -76,7 +75,7 @@ def _claims_of(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str,
 
 
 def _check_verdict(verdict: Verdict, claims: Mapping[str, KsbClaim]) -> dict[str, ClaimState]:
-    """The claims' new states, or InvalidEvidence naming every problem."""
+    """The claims' new states, or FieldErrors naming every problem."""
     problems: dict[str, str] = {}
     if verdict.outcome not in OUTCOMES:
         problems["outcome"] = "Choose whether to accept the evidence or refer it back."
@@ -94,7 +93,7 @@ def _check_verdict(verdict: Verdict, claims: Mapping[str, KsbClaim]) -> dict[str
             "Accepting evidence needs at least one confirmed KSB: refer it back instead."
         )
     if problems:
-        raise InvalidEvidence(problems)
+        raise FieldErrors(problems)
     return states
 
 

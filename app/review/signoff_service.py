@@ -14,8 +14,7 @@ from sqlmodel import Session, col
 from app import audit
 from app.auth import policy
 from app.db import insert_once, lock_apprenticeships
-from app.errors import Conflict, Forbidden, NotFound
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.models import (
     Apprenticeship,
     ApprenticeshipStatus,
@@ -51,9 +50,9 @@ def _ksb(session: Session, *, viewer: User, apprenticeship: Apprenticeship, code
 def _reason(text: str | None, field: str, *, required: str | None) -> str | None:
     reason = (text or "").strip()
     if len(reason) > REASON_MAX:
-        raise InvalidEvidence({field: f"Keep the reason under {REASON_MAX:,} characters."})
+        raise FieldErrors({field: f"Keep the reason under {REASON_MAX:,} characters."})
     if not reason and required:
-        raise InvalidEvidence({field: required})
+        raise FieldErrors({field: required})
     return reason or None
 
 
@@ -114,7 +113,7 @@ def sign_off_ksb(
         session, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id
     ):
         message = f"{ksb.code} has no confirmed evidence yet: say why you are signing it off."
-        raise InvalidEvidence({"override_reason": message})
+        raise FieldErrors({"override_reason": message})
     values = {
         "apprenticeship_id": apprenticeship_id,
         "ksb_id": ksb_id,

@@ -9,8 +9,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from app.errors import DomainError
-from app.web.templating import is_htmx, render
+from app.errors import DomainError, FieldErrors
+from app.web.responses import is_htmx, render_page
+from app.web.templating import path_for
 
 MESSAGES = {
     400: "That request could not be understood.",
@@ -33,12 +34,14 @@ def error_response(request: Request, status: int, detail: object) -> Response:
     generic = not isinstance(detail, str) or detail == HTTPStatus(status).phrase
     message = MESSAGES.get(status, "Something went wrong.") if generic else str(detail)
     template = "web/_error.html" if is_htmx(request) else "web/error.html"
-    return render(request, template, {"status": status, "message": message}, status=status)
+    return render_page(request, template, {"status": status, "message": message}, status=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, FieldErrors) and request.url.path.startswith("/api/"):
+            return error_response(request, 422, field_entries(exc))
         return error_response(request, exc.status_code, exc.detail)
 
     @app.exception_handler(HTTPException)
@@ -53,10 +56,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, 422, detail)
 
 
+def field_entries(exc: FieldErrors) -> list[dict[str, object]]:
+    """Field problems in the shape of an invalid request body: one entry per field."""
+    return [{"loc": ["body", name], "msg": message} for name, message in exc.fields.items()]
+
+
 def _to_login(request: Request) -> Response:
     """Anonymous visitors to a protected page are sent to sign in, and come back after."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    login = request.url_for("login").path
+    login = path_for(request, "login")
     login += "?" + urlencode({"next": target})
     if is_htmx(request):
         return Response(status_code=401, headers={"HX-Redirect": login})

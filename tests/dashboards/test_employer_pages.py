@@ -99,7 +99,7 @@ def test_htmx_gets_only_the_table_fragment(client: TestClient, world: DashWorld)
     page = parse(response.text)
     assert not page.has("html")
     assert row_ids(page) == {world.apprenticeships["Alice Able"].id}
-    assert response.headers["Vary"] == "HX-Request"
+    assert response.headers["Vary"] == "HX-Request, HX-Target"
 
 
 def test_the_filter_form_updates_the_table_with_htmx_and_pushes_the_url(

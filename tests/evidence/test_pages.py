@@ -102,7 +102,11 @@ def test_a_refused_htmx_form_comes_back_as_the_form_alone(
 ) -> None:
     path = new_path(world.apprenticeship.id)
     response = post_form(
-        signed_in, path, evidence_fields(kind=""), token_from=path, headers={"HX-Request": "true"}
+        signed_in,
+        path,
+        evidence_fields(kind=""),
+        token_from=path,
+        headers={"HX-Request": "true", "HX-Target": "evidence-form"},
     )
     assert response.status_code == 422
     assert "<html" not in response.text and parse(response.text).has("form", id="evidence-form")
@@ -278,7 +282,7 @@ def test_the_list_filters_by_state_kind_and_ksb(
 def test_htmx_filtering_swaps_only_the_results(three_items: TestClient, world: World) -> None:
     headers = {"HX-Request": "true", "HX-Target": "evidence-results"}
     response = three_items.get(list_path(world, "?state=draft"), headers=headers)
-    assert "<html" not in response.text and response.headers["Vary"] == "HX-Request"
+    assert "<html" not in response.text and response.headers["Vary"] == "HX-Request, HX-Target"
     assert listed(three_items, list_path(world, "?state=draft"), **headers) == [
         "New draft",
         "Old draft",

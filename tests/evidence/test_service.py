@@ -7,12 +7,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from app.db import open_session
-from app.errors import Conflict, Forbidden
+from app.errors import Conflict, FieldErrors, Forbidden
 from app.evidence import service
 from app.evidence.schemas import EvidenceForm
 from app.evidence.service import FileChanges
 from app.evidence.storage import LocalStorage
-from app.evidence.validation import InvalidEvidence, overclaim_warning
+from app.evidence.validation import overclaim_warning
 from app.models import (
     ApprenticeshipSummary,
     ClaimState,
@@ -94,7 +94,7 @@ def test_every_field_problem_is_reported_at_once_and_nothing_is_written(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
     future = (date.today() + timedelta(days=2)).isoformat()
-    with pytest.raises(InvalidEvidence) as caught:
+    with pytest.raises(FieldErrors) as caught:
         create(session, world, storage, title=" ", occurred_on=future, kind="selfie")
     assert set(caught.value.fields) == {"title", "occurred_on", "kind"}
     assert count(session, EvidenceItem) == 0 and count(session, Event) == 0
@@ -103,7 +103,7 @@ def test_every_field_problem_is_reported_at_once_and_nothing_is_written(
 def test_a_ksb_outside_the_standard_is_refused(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
-    with pytest.raises(InvalidEvidence) as caught:
+    with pytest.raises(FieldErrors) as caught:
         create(session, world, storage, claims={"K99": "made up"})
     assert "K99" in caught.value.fields["claims"]
 
@@ -117,7 +117,7 @@ def test_a_draft_may_leave_justifications_for_later(
 def test_submitting_needs_a_justification_for_each_claim(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
-    with pytest.raises(InvalidEvidence) as caught:
+    with pytest.raises(FieldErrors) as caught:
         create(session, world, storage, submit=True, claims={"K1": "", "S1": "done"})
     assert set(caught.value.fields) == {"justification-K1"}
 
@@ -125,7 +125,7 @@ def test_submitting_needs_a_justification_for_each_claim(
 def test_submitting_needs_at_least_one_claim(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
-    with pytest.raises(InvalidEvidence) as caught:
+    with pytest.raises(FieldErrors) as caught:
         create(session, world, storage, submit=True, claims={})
     assert "claims" in caught.value.fields
 
@@ -171,7 +171,7 @@ def test_refused_files_refuse_the_whole_change(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
     files = FileChanges(storage=storage, problems=["virus.exe: this kind of file is not accepted"])
-    with pytest.raises(InvalidEvidence) as caught:
+    with pytest.raises(FieldErrors) as caught:
         create(session, world, storage, files=files)
     assert "virus.exe" in caught.value.fields["files"]
     assert count(session, EvidenceItem) == 0
@@ -183,7 +183,7 @@ def test_the_file_limit_counts_files_already_there(
     first = staged(storage, samples.TEXT)
     item = create(session, world, storage, files=FileChanges(storage=storage, added=[first]))
     second = staged(storage, samples.CSV, "hours.csv")
-    with pytest.raises(InvalidEvidence) as caught:
+    with pytest.raises(FieldErrors) as caught:
         service.add_files(
             session,
             viewer=world.apprentice,

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from app.errors import Conflict, Forbidden
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden
 from app.gateway import service
 from app.gateway.readiness import REQUIREMENTS
 from app.models import (
@@ -70,7 +69,7 @@ def test_ticking_twice_is_a_conflict(session: Session, world: World) -> None:
 
 
 def test_evidence_of_another_apprenticeship_is_refused(session: Session, world: World) -> None:
-    with pytest.raises(InvalidEvidence) as refused:
+    with pytest.raises(FieldErrors) as refused:
         service.tick_requirement(
             session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
             requirement="english", evidence_id=world.b.evidence.id, client_addr="test",
@@ -80,7 +79,7 @@ def test_evidence_of_another_apprenticeship_is_refused(session: Session, world: 
 
 def test_a_draft_cannot_be_attached(session: Session, world: World) -> None:
     draft = make_evidence(session, apprenticeship=world.a.apprenticeship, state="draft")
-    with pytest.raises(InvalidEvidence):
+    with pytest.raises(FieldErrors):
         service.tick_requirement(
             session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
             requirement="english", evidence_id=draft.id, client_addr="test",
@@ -88,7 +87,7 @@ def test_a_draft_cannot_be_attached(session: Session, world: World) -> None:
 
 
 def test_an_unknown_requirement_is_refused(session: Session, world: World) -> None:
-    with pytest.raises(InvalidEvidence) as refused:
+    with pytest.raises(FieldErrors) as refused:
         tick(session, world, "driving_licence")
     assert "requirement" in refused.value.fields
 

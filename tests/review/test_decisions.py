@@ -3,8 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from app.errors import Conflict, Forbidden
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden
 from app.models import ClaimState, EvidenceItem, EvidenceState, KsbClaim, ReviewDecision, User
 from app.review.service import ItemToDecide, Verdict, decide_item, decide_items
 from tests.factories import make_evidence
@@ -76,7 +75,7 @@ def test_referring_needs_feedback_and_writes_nothing_without_it(
     session: Session, world: World
 ) -> None:
     item = submitted(session, world)
-    with pytest.raises(InvalidEvidence) as refused:
+    with pytest.raises(FieldErrors) as refused:
         decide(session, world, item, Verdict("refer", "   "))
     assert "feedback" in refused.value.fields
     session.rollback()
@@ -135,14 +134,14 @@ def test_only_the_apprentices_tutor_decides(session: Session, world: World, who:
 
 def test_accepting_with_every_claim_rejected_is_refused(session: Session, world: World) -> None:
     item = submitted(session, world)
-    with pytest.raises(InvalidEvidence) as refused:
+    with pytest.raises(FieldErrors) as refused:
         decide(session, world, item, Verdict("accept", claims={"K1": "reject", "S1": "reject"}))
     assert "refer it back" in refused.value.fields["claims"]
 
 
 def test_a_decision_on_a_ksb_not_claimed_is_refused(session: Session, world: World) -> None:
     item = submitted(session, world)
-    with pytest.raises(InvalidEvidence) as refused:
+    with pytest.raises(FieldErrors) as refused:
         decide(session, world, item, Verdict("accept", claims={"B1": "confirm"}))
     assert "B1" in refused.value.fields["claims"]
 

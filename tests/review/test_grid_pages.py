@@ -36,8 +36,11 @@ def signed_codes(session: Session) -> int:
 
 
 def htmx_post(client: TestClient, path: str, token_from: str, data: dict[str, str]) -> object:
+    """As htmx posts a row's form: its target is the row, named by the KSB's code."""
     token = parse(client.get(token_from).text).find("input", name="csrf_token").attrs["value"]
+    code = path.removesuffix("/revoke").rsplit("/", 1)[-1]
     headers = {"Origin": ORIGIN, "HX-Request": "true", "X-CSRF-Token": token}
+    headers["HX-Target"] = f"ksb-{code}"
     return client.post(path, data=data, headers=headers)
 
 

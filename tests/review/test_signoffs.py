@@ -4,8 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.db import insert_once
-from app.errors import Conflict, Forbidden, NotFound
-from app.evidence.validation import InvalidEvidence
+from app.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.models import KsbSignoff, User, utcnow
 from app.review.signoff_service import revoke_signoff, sign_off_ksb
 from tests.factories import _ksb_ids, make_evidence, sign_off
@@ -78,7 +77,7 @@ def test_without_confirmed_evidence_a_reason_is_needed(session: Session, world: 
         session, apprenticeship=world.apprenticeship, state="submitted", claims={"K1": "claimed"}
     )
     session.commit()
-    with pytest.raises(InvalidEvidence) as refused:
+    with pytest.raises(FieldErrors) as refused:
         sign(session, world)
     assert "override_reason" in refused.value.fields
     session.rollback()
@@ -109,7 +108,7 @@ def test_only_the_apprentices_tutor_signs_off(session: Session, world: World, wh
 def test_revoking_needs_a_reason(session: Session, world: World) -> None:
     sign_off(session, world.apprenticeship, "K1", world.tutor)
     session.commit()
-    with pytest.raises(InvalidEvidence):
+    with pytest.raises(FieldErrors):
         revoke(session, world, reason=" ")
 
 

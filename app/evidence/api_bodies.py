@@ -1,15 +1,13 @@
-"""Shared by the evidence API: field problems as 422 entries, items as JSON, documented bodies."""
+"""What the evidence and review APIs send and document: an item as JSON (evidence_out), and the
+OpenAPI bodies of an upload and a download."""
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
 from app.evidence import queries
-from app.evidence.deps import commit_now
 from app.evidence.schemas import ClaimOut, DecisionOut, EvidenceOut, FileOut
-from app.evidence.validation import InvalidEvidence, overclaim_warning
+from app.evidence.validation import overclaim_warning
 from app.models import EvidenceItem, EvidenceKind, EvidenceState
 
 T = TypeVar("T")
@@ -39,21 +37,6 @@ FILE_BODY: dict[int | str, dict[str, Any]] = {
         "description": "The file, with its stored content type.",
     }
 }
-
-
-def checked(session: Session, call: Callable[[], T]) -> T:
-    """Run a change and commit it before answering; field problems answer 422 with one entry
-    per field, like any invalid request body."""
-    try:
-        result = call()
-        commit_now(session)
-        return result
-    except InvalidEvidence as exc:
-        errors = [
-            {"loc": ("body", name), "msg": message, "type": "value_error"}
-            for name, message in exc.fields.items()
-        ]
-        raise RequestValidationError(errors) from exc
 
 
 def evidence_out(session: Session, item: EvidenceItem) -> EvidenceOut:
