@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import Response
 
-from app.auth import admin
+from app.auth import admin_service
 from app.auth.deps import DbSession, Viewer, client_addr, require_roles
 from app.auth.password_pages import LinkMailer
 from app.errors import Conflict, FieldErrors
@@ -25,11 +25,11 @@ PERSON_PAGE = "admin/user.html"
 
 def admin_employer(employer_id: PathId, session: DbSession, viewer: Admin) -> Organisation:
     """Another provider's employer, or no employer at all: the same 404."""
-    return admin.get_employer(session, viewer=viewer.user, employer_id=employer_id)
+    return admin_service.get_employer(session, viewer=viewer.user, employer_id=employer_id)
 
 
 def admin_person(user_id: PathId, session: DbSession, viewer: Admin) -> tuple[User, Organisation]:
-    return admin.get_user(session, viewer=viewer.user, user_id=user_id)
+    return admin_service.get_user(session, viewer=viewer.user, user_id=user_id)
 
 
 Employer = Annotated[Organisation, Depends(admin_employer)]
@@ -46,7 +46,7 @@ def admin_home(request: Request) -> Response:
 
 @router.get("/employers", name="admin_employers")
 def employers(request: Request, session: DbSession, viewer: Admin) -> Response:
-    rows = admin.list_employers(session, viewer=viewer.user)
+    rows = admin_service.list_employers(session, viewer=viewer.user)
     return render_page(request, "admin/employers.html", {"rows": rows})
 
 
@@ -60,7 +60,9 @@ def employer_new_submit(
     request: Request, session: DbSession, viewer: Admin, name: Text = ""
 ) -> Response:
     try:
-        admin.add_employer(session, viewer=viewer.user, name=name, client_addr=client_addr(request))
+        admin_service.add_employer(
+            session, viewer=viewer.user, name=name, client_addr=client_addr(request)
+        )
     except FieldErrors as exc:
         context = {"employer": None, "name": name}
         return refuse_form(request, session, exc, EMPLOYER_FORM, lambda: context)
@@ -78,7 +80,7 @@ def employer_edit_submit(
 ) -> Response:
     """Only the name changes: other fields sent with it are never read."""
     try:
-        admin.rename_employer(
+        admin_service.rename_employer(
             session,
             viewer=viewer.user,
             employer=employer,
@@ -104,13 +106,13 @@ def users(
 ) -> Response:
     """role="" (or anything unknown) shows everyone: the filter form's first choice."""
     wanted = Role(role) if role in set(Role) else None
-    rows = admin.list_users(session, viewer=viewer.user, role=wanted, page=page)
-    context = {"rows": rows[: admin.PAGE_SIZE], "more": len(rows) > admin.PAGE_SIZE}
+    rows = admin_service.list_users(session, viewer=viewer.user, role=wanted, page=page)
+    context = {"rows": rows[: admin_service.PAGE_SIZE], "more": len(rows) > admin_service.PAGE_SIZE}
     return render_page(request, "admin/users.html", context | {"role": wanted, "page": page})
 
 
 def _invite_context(session: DbSession, viewer: Viewer, form: dict[str, str]) -> dict[str, object]:
-    orgs = admin.organisations(session, viewer=viewer.user)
+    orgs = admin_service.organisations(session, viewer=viewer.user)
     return {"orgs": orgs, "roles": list(Role), "form": form}
 
 
@@ -134,7 +136,7 @@ def invite_submit(
     """Answers with a page, not a redirect: the activation link must never sit in a URL."""
     form = {"name": name, "email": email, "role": role, "organisation_id": organisation_id}
     try:
-        invited = admin.invite_user(
+        invited = admin_service.invite_user(
             session, viewer=viewer.user, mailer=mailer, client_addr=client_addr(request), **form
         )
     except (FieldErrors, Conflict) as exc:
@@ -149,7 +151,7 @@ def _person_context(viewer: Viewer, person: tuple[User, Organisation]) -> dict[s
     return {
         "user": user,
         "org": org,
-        "roles": admin.roles_for(org),
+        "roles": admin_service.roles_for(org),
         "is_self": user.id == viewer.user.id,
     }
 
@@ -166,7 +168,7 @@ def person_role(
     """Only the role changes: an organisation or id sent with it is never read."""
     user, org = person
     try:
-        admin.change_role(
+        admin_service.change_role(
             session,
             viewer=viewer.user,
             user=user,
@@ -182,7 +184,7 @@ def person_role(
 
 @router.post("/users/{user_id}/disable", name="admin_user_disable")
 def person_disable(request: Request, session: DbSession, viewer: Admin, person: Person) -> Response:
-    user = admin.disable_user(
+    user = admin_service.disable_user(
         session, viewer=viewer.user, user=person[0], client_addr=client_addr(request)
     )
     return redirect_to(request, "admin_user", user_id=user.id)
@@ -190,7 +192,7 @@ def person_disable(request: Request, session: DbSession, viewer: Admin, person: 
 
 @router.post("/users/{user_id}/enable", name="admin_user_enable")
 def person_enable(request: Request, session: DbSession, viewer: Admin, person: Person) -> Response:
-    user = admin.enable_user(
+    user = admin_service.enable_user(
         session, viewer=viewer.user, user=person[0], client_addr=client_addr(request)
     )
     return redirect_to(request, "admin_user", user_id=user.id)

@@ -67,6 +67,7 @@ def login_submit(
         user_agent=request.headers.get("User-Agent"),
     )
     if result.user is None or result.session_id is None:
+        # Not refuse_form: the failed attempt is kept (the throttle counts it), not rolled back.
         status = 429 if result.retry_after else 401
         response = render_page(
             request,

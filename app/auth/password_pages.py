@@ -130,7 +130,7 @@ def reset_submit(
 @router.get("/password/forgot", name="password_forgot")
 def forgot_form(request: Request) -> Response:
     anon_csrf_token(request)
-    return render_page(request, "auth/forgot.html", {"email": "", "error": None})
+    return render_page(request, "auth/forgot.html", {"email": ""})
 
 
 @router.post("/password/forgot", name="password_forgot_submit")

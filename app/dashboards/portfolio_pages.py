@@ -1,7 +1,5 @@
-"""The portfolio home: coverage charts (with tables), what is missing, items waiting, progress.
-
-It lives with the dashboards because it reads coverage; evidence pages link here by name.
-"""
+"""The apprentice's dashboard, the portfolio home: coverage charts (with tables), what is
+missing, items waiting, progress. Evidence pages link here by name."""
 
 from dataclasses import dataclass
 from datetime import date

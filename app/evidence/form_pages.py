@@ -184,9 +184,13 @@ def evidence_new(
 
 
 def _create(
-    request: Request, session: Session, viewer: Viewer, apprenticeship: Apprenticeship,
-    storage: LocalStorage, upload: Upload,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    apprenticeship: Apprenticeship,
+    storage: LocalStorage,
+    upload: Upload,
+) -> Response:
     form = EvidenceForm.from_upload(upload)
     limits = Limits.of(request.app.state.settings)
 
@@ -231,9 +235,13 @@ def evidence_edit(request: Request, session: DbSession, found: EditableItem) -> 
 
 
 def _update(
-    request: Request, session: Session, viewer: Viewer, found: ItemInScope,
-    storage: LocalStorage, upload: Upload,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    found: ItemInScope,
+    storage: LocalStorage,
+    upload: Upload,
+) -> Response:
     form = EvidenceForm.from_upload(upload)
     limits = Limits.of(request.app.state.settings)
     version = upload.get("version")
@@ -273,9 +281,12 @@ async def evidence_update(
 
 @router.post("/evidence/{evidence_id}/submit", name="evidence_submit")
 def evidence_submit(
-    request: Request, session: DbSession, viewer: CurrentViewer, found: EditableItem,
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: EditableItem,
     version: Version,
-) -> Response:  # fmt: skip
+) -> Response:
     """Submit as it stands; if something is missing, the edit form shows what."""
     try:
         service.submit_evidence(
@@ -299,9 +310,13 @@ def evidence_delete_confirm(request: Request, found: DeletableItem) -> Response:
 
 @router.post("/evidence/{evidence_id}/delete", name="evidence_delete")
 def evidence_delete(
-    request: Request, session: DbSession, viewer: CurrentViewer, found: DeletableItem,
-    storage: Storage, version: Version,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: DeletableItem,
+    storage: Storage,
+    version: Version,
+) -> Response:
     service.delete_evidence(
         session,
         viewer=viewer.user,

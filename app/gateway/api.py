@@ -35,14 +35,21 @@ def get_gateway(session: DbSession, apprenticeship: VisibleApprenticeship) -> Ga
     PATH + "/checks", name="api_gateway_tick", response_model=GatewayOut, responses=CHANGES
 )
 def tick(
-    request: Request, body: TickIn, session: DbSession, viewer: CurrentViewer,
+    request: Request,
+    body: TickIn,
+    session: DbSession,
+    viewer: CurrentViewer,
     apprenticeship: GatewayOwnApprenticeship,
-) -> GatewayOut:  # fmt: skip
+) -> GatewayOut:
     """Tick a requirement with an item of this apprenticeship's evidence (not a draft)."""
     service.tick_requirement(
-        session, viewer=viewer.user, apprenticeship=apprenticeship, requirement=body.requirement,
-        evidence_id=body.evidence_id, client_addr=client_addr(request),
-    )  # fmt: skip
+        session,
+        viewer=viewer.user,
+        apprenticeship=apprenticeship,
+        requirement=body.requirement,
+        evidence_id=body.evidence_id,
+        client_addr=client_addr(request),
+    )
     return _out(session, apprenticeship)
 
 
@@ -50,13 +57,19 @@ def tick(
     PATH + "/checks/untick", name="api_gateway_untick", response_model=GatewayOut, responses=CHANGES
 )
 def untick(
-    request: Request, body: UntickIn, session: DbSession, viewer: CurrentViewer,
+    request: Request,
+    body: UntickIn,
+    session: DbSession,
+    viewer: CurrentViewer,
     apprenticeship: GatewayOwnApprenticeship,
-) -> GatewayOut:  # fmt: skip
+) -> GatewayOut:
     service.untick_requirement(
-        session, viewer=viewer.user, apprenticeship=apprenticeship, requirement=body.requirement,
+        session,
+        viewer=viewer.user,
+        apprenticeship=apprenticeship,
+        requirement=body.requirement,
         client_addr=client_addr(request),
-    )  # fmt: skip
+    )
     return _out(session, apprenticeship)
 
 
@@ -67,15 +80,20 @@ def untick(
     responses=documented(403, 404, 422) | {409: {"model": BlockedOut, "description": "Blocked."}},
 )
 def move(
-    request: Request, session: DbSession, viewer: CurrentViewer,
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
     apprenticeship: GatewayOwnApprenticeship,
-) -> GatewayOut | Response:  # fmt: skip
+) -> GatewayOut | Response:
     """Move to gateway; a 409 lists every blocker while anything is missing."""
     try:
         service.move_to_gateway(
-            session, viewer=viewer.user, apprenticeship=apprenticeship, today=utcnow().date(),
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            today=utcnow().date(),
             client_addr=client_addr(request),
-        )  # fmt: skip
+        )
     except service.GatewayBlocked as exc:
         body = BlockedOut(detail=exc.detail, blockers=list(exc.blockers))
         return JSONResponse(body.model_dump(), status_code=409)

@@ -5,9 +5,9 @@ With htmx each change answers the checklist section alone (id "gateway"); withou
 """
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -20,11 +20,10 @@ from app.gateway import service
 from app.gateway.deps import GatewayOwnApprenticeship
 from app.gateway.queries import gateway_view
 from app.models import Apprenticeship, User, utcnow
-from app.review.forms import Posted, posted_form
+from app.web.forms import Posted, PostedForm
 from app.web.responses import fragment_for, redirect_to, refuse_form, render_page
 
 router = APIRouter()
-PostedForm = Annotated[Posted, Depends(posted_form)]
 
 
 PAGE = "gateway/page.html"
@@ -83,15 +82,21 @@ def gateway_page(
 
 @router.post("/portfolio/{apprenticeship_id}/gateway/tick", name="gateway_tick")
 def gateway_tick(
-    request: Request, session: DbSession, viewer: CurrentViewer,
-    apprenticeship: GatewayOwnApprenticeship, posted: PostedForm,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: GatewayOwnApprenticeship,
+    posted: PostedForm,
+) -> Response:
     try:
         service.tick_requirement(
-            session, viewer=viewer.user, apprenticeship=apprenticeship,
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
             requirement=posted.get("requirement"),
-            evidence_id=posted.number("evidence_id") or None, client_addr=client_addr(request),
-        )  # fmt: skip
+            evidence_id=posted.number("evidence_id") or None,
+            client_addr=client_addr(request),
+        )
     except (FieldErrors, Conflict) as exc:
         return _refused(request, session, viewer.user, apprenticeship, exc, posted)
     return _after(request, session, viewer.user, apprenticeship)
@@ -99,14 +104,20 @@ def gateway_tick(
 
 @router.post("/portfolio/{apprenticeship_id}/gateway/untick", name="gateway_untick")
 def gateway_untick(
-    request: Request, session: DbSession, viewer: CurrentViewer,
-    apprenticeship: GatewayOwnApprenticeship, posted: PostedForm,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: GatewayOwnApprenticeship,
+    posted: PostedForm,
+) -> Response:
     try:
         service.untick_requirement(
-            session, viewer=viewer.user, apprenticeship=apprenticeship,
-            requirement=posted.get("requirement"), client_addr=client_addr(request),
-        )  # fmt: skip
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            requirement=posted.get("requirement"),
+            client_addr=client_addr(request),
+        )
     except (FieldErrors, Conflict) as exc:
         return _refused(request, session, viewer.user, apprenticeship, exc, posted)
     return _after(request, session, viewer.user, apprenticeship)
@@ -114,15 +125,20 @@ def gateway_untick(
 
 @router.post("/portfolio/{apprenticeship_id}/gateway/move", name="gateway_move")
 def gateway_move(
-    request: Request, session: DbSession, viewer: CurrentViewer,
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
     apprenticeship: GatewayOwnApprenticeship,
-) -> Response:  # fmt: skip
+) -> Response:
     """Move to gateway; while anything blocks it, a 409 page listing every blocker."""
     try:
         service.move_to_gateway(
-            session, viewer=viewer.user, apprenticeship=apprenticeship,
-            today=utcnow().date(), client_addr=client_addr(request),
-        )  # fmt: skip
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            today=utcnow().date(),
+            client_addr=client_addr(request),
+        )
     except Conflict as exc:
         return _refused(request, session, viewer.user, apprenticeship, exc)
     return _after(request, session, viewer.user, apprenticeship)

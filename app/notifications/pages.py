@@ -1,20 +1,17 @@
 """The notifications page: newest first, unread marked; 'mark all as read' posts the newest id
 shown, so anything that arrived after the page was drawn stays unread."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.auth.deps import CurrentViewer, DbSession
 from app.auth.policy import NOTIFIED_ACTIONS
 from app.notifications.queries import list_notifications, unread_count
 from app.notifications.service import mark_read
-from app.review.forms import Posted, posted_form
+from app.web.forms import PostedForm
 from app.web.responses import redirect_to, render_page
 
 router = APIRouter()
-PostedForm = Annotated[Posted, Depends(posted_form)]
 
 
 @router.get("/notifications", name="notifications")

@@ -49,14 +49,21 @@ def get_decision(decision: VisibleDecision) -> DecisionOut:
     responses=documented(404, 409, 422),
 )
 def sample(
-    request: Request, body: SampleIn, session: DbSession, viewer: IqaViewer,
+    request: Request,
+    body: SampleIn,
+    session: DbSession,
+    viewer: IqaViewer,
     decision: VisibleDecision,
-) -> DecisionOut:  # fmt: skip
+) -> DecisionOut:
     """Agree or disagree with a decision; disagreeing needs a comment; one sample per decision."""
     sample_decision(
-        session, viewer=viewer.user, decision=decision, verdict=body.verdict,
-        comment=body.comment, client_addr=client_addr(request),
-    )  # fmt: skip
+        session,
+        viewer=viewer.user,
+        decision=decision,
+        verdict=body.verdict,
+        comment=body.comment,
+        client_addr=client_addr(request),
+    )
     found = queries.get_decision(session, viewer=viewer.user, decision_id=decision.id)
     return DecisionOut.of(found or decision)
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -13,20 +13,22 @@ from app.quality import queries
 from app.quality.deps import IqaViewer, VisibleDecision
 from app.quality.rates import percent
 from app.quality.service import sample_decision
-from app.review.forms import Posted, posted_form
+from app.web.forms import PostedForm
 from app.web.responses import redirect_to, refuse_form, render_page
 
 router = APIRouter()
-PostedForm = Annotated[Posted, Depends(posted_form)]
 TutorFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 SERIES = ("sample_rate", "disagreement_rate")
 
 
 @router.get("/iqa/decisions", name="iqa_decisions")
 def iqa_decisions(
-    request: Request, session: DbSession, viewer: IqaViewer, tutor: TutorFilter = None,
+    request: Request,
+    session: DbSession,
+    viewer: IqaViewer,
+    tutor: TutorFilter = None,
     unsampled: bool = False,
-) -> Response:  # fmt: skip
+) -> Response:
     rows = queries.list_decisions(
         session, viewer=viewer.user, tutor_id=tutor, unsampled_only=unsampled
     )
@@ -51,14 +53,21 @@ def iqa_decision(request: Request, decision: VisibleDecision) -> Response:
 
 @router.post("/iqa/decisions/{decision_id}/sample", name="iqa_sample")
 def iqa_sample(
-    request: Request, session: DbSession, viewer: IqaViewer, decision: VisibleDecision,
+    request: Request,
+    session: DbSession,
+    viewer: IqaViewer,
+    decision: VisibleDecision,
     posted: PostedForm,
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         sample_decision(
-            session, viewer=viewer.user, decision=decision, verdict=posted.get("verdict"),
-            comment=posted.get("comment"), client_addr=client_addr(request),
-        )  # fmt: skip
+            session,
+            viewer=viewer.user,
+            decision=decision,
+            verdict=posted.get("verdict"),
+            comment=posted.get("comment"),
+            client_addr=client_addr(request),
+        )
     except (FieldErrors, Conflict) as exc:
 
         def context() -> dict[str, Any]:

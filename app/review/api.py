@@ -39,9 +39,12 @@ router = api_router(tags=["review"])
     responses=documented(403, 404, 409, 422),
 )
 def decide(
-    request: Request, session: DbSession, viewer: CurrentViewer, found: VisibleEvidence,
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: VisibleEvidence,
     body: DecisionIn,
-) -> EvidenceOut:  # fmt: skip
+) -> EvidenceOut:
     """Accept or refer back a submitted item (its apprentice's tutor only); 409 if the item is
     not waiting for review or `version` is stale; 422 if referring without feedback."""
     decide_item(
@@ -86,9 +89,12 @@ def list_signoffs(
     responses=documented(403, 404, 409, 422),
 )
 def create_signoff(
-    request: Request, session: DbSession, viewer: CurrentViewer,
-    apprenticeship: VisibleApprenticeship, body: SignoffIn,
-) -> SignoffRowOut:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: VisibleApprenticeship,
+    body: SignoffIn,
+) -> SignoffRowOut:
     """Sign a KSB off (the apprentice's tutor only). It needs a confirmed claim, or an
     `override_reason` (422 without); 409 if it is already signed off."""
     sign_off_ksb(
@@ -113,10 +119,13 @@ def create_signoff(
     responses=documented(403, 404, 409, 422),
 )
 def delete_signoff(
-    request: Request, session: DbSession, viewer: CurrentViewer,
-    apprenticeship: VisibleApprenticeship, ksb_code: str,
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: VisibleApprenticeship,
+    ksb_code: str,
     reason: Annotated[str, Query(max_length=REASON_MAX, description="Why it is revoked")] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Revoke a KSB's sign-off, with a reason (422 without); 409 if it is not signed off."""
     revoke_signoff(
         session,

@@ -60,10 +60,16 @@ def params(filters: caseload_queries.Filters, **changes: str) -> dict[str, str]:
 
 @router.get("/caseload", name="caseload_home")
 def caseload_home(
-    request: Request, session: DbSession, viewer: CaseloadViewer, q: Choice = "",
-    employer: Choice = "", rag: Choice = "", awaiting: Choice = "", sort: Choice = "name",
+    request: Request,
+    session: DbSession,
+    viewer: CaseloadViewer,
+    q: Choice = "",
+    employer: Choice = "",
+    rag: Choice = "",
+    awaiting: Choice = "",
+    sort: Choice = "name",
     order: Choice = "asc",
-) -> Response:  # fmt: skip
+) -> Response:
     filters = filters_of(q, employer, rag, awaiting, sort, order)
     rows = caseload_queries.caseload_rows(
         session, viewer=viewer.user, today=date.today(), now=utcnow()

@@ -6,7 +6,7 @@ answers a 303 back to the grid, or the whole grid with the problem marked on tha
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -17,12 +17,11 @@ from app.errors import Conflict, DomainError, FieldErrors, NotFound
 from app.models import Apprenticeship, User
 from app.review import queries
 from app.review.deps import StaffApprenticeship
-from app.review.forms import Posted, posted_form
 from app.review.signoff_service import revoke_signoff, sign_off_ksb
+from app.web.forms import Posted, PostedForm
 from app.web.responses import fragment_for, redirect_to, refuse_form, render_page
 
 router = APIRouter()
-PostedForm = Annotated[Posted, Depends(posted_form)]
 KsbCode = Annotated[str, Path(max_length=10, pattern=r"^[A-Za-z]{1,3}[0-9]{1,4}$")]
 
 
@@ -102,14 +101,22 @@ def _refused(
 
 @router.post("/portfolio/{apprenticeship_id}/signoffs/{code}", name="signoff_create")
 def signoff_create(
-    request: Request, session: DbSession, viewer: CurrentViewer,
-    apprenticeship: StaffApprenticeship, code: KsbCode, posted: PostedForm,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: StaffApprenticeship,
+    code: KsbCode,
+    posted: PostedForm,
+) -> Response:
     try:
         sign_off_ksb(
-            session, viewer=viewer.user, apprenticeship=apprenticeship, code=code,
-            override_reason=posted.get("override_reason"), client_addr=client_addr(request),
-        )  # fmt: skip
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            code=code,
+            override_reason=posted.get("override_reason"),
+            client_addr=client_addr(request),
+        )
     except (FieldErrors, Conflict) as exc:
         return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
     return _answer(request, session, viewer.user, apprenticeship, code)
@@ -117,14 +124,22 @@ def signoff_create(
 
 @router.post("/portfolio/{apprenticeship_id}/signoffs/{code}/revoke", name="signoff_revoke")
 def signoff_revoke(
-    request: Request, session: DbSession, viewer: CurrentViewer,
-    apprenticeship: StaffApprenticeship, code: KsbCode, posted: PostedForm,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    apprenticeship: StaffApprenticeship,
+    code: KsbCode,
+    posted: PostedForm,
+) -> Response:
     try:
         revoke_signoff(
-            session, viewer=viewer.user, apprenticeship=apprenticeship, code=code,
-            reason=posted.get("reason"), client_addr=client_addr(request),
-        )  # fmt: skip
+            session,
+            viewer=viewer.user,
+            apprenticeship=apprenticeship,
+            code=code,
+            reason=posted.get("reason"),
+            client_addr=client_addr(request),
+        )
     except (FieldErrors, Conflict) as exc:
         return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
     return _answer(request, session, viewer.user, apprenticeship, code)

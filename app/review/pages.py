@@ -1,9 +1,9 @@
 """Review pages: the queue (deciding several items at once) and one item's review."""
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -17,13 +17,12 @@ from app.evidence.pages import file_views
 from app.models import EvidenceState, utcnow
 from app.review import queries
 from app.review.deps import CaseloadViewer, DecidableEvidence, TutorViewer
-from app.review.forms import Posted, posted_form
 from app.review.schemas import DecisionForm
 from app.review.service import ItemToDecide, Outcome, Verdict, decide_item, decide_items
+from app.web.forms import Posted, PostedForm
 from app.web.responses import redirect_to, refuse_form, render_page
 
 router = APIRouter()
-PostedForm = Annotated[Posted, Depends(posted_form)]
 
 
 # --- The queue ---
@@ -76,9 +75,12 @@ def review_queue_decide(
         targets = _targets(session, viewer, posted)
         verdict = Verdict(outcome, posted.get("feedback"))
         decide_items(
-            session, viewer=viewer.user, targets=targets, verdicts=[verdict] * len(targets),
+            session,
+            viewer=viewer.user,
+            targets=targets,
+            verdicts=[verdict] * len(targets),
             client_addr=client_addr(request),
-        )  # fmt: skip
+        )
     except (FieldErrors, Conflict) as exc:
         # A batch is all or nothing: the rollback undoes any item already decided.
         context = partial(_queue_context, session, viewer, posted)
@@ -124,17 +126,22 @@ def evidence_review(request: Request, session: DbSession, found: DecidableEviden
 
 @router.post("/evidence/{evidence_id}/review", name="evidence_decide")
 def evidence_decide(
-    request: Request, session: DbSession, viewer: CurrentViewer, found: DecidableEvidence,
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    found: DecidableEvidence,
     posted: PostedForm,
-) -> Response:  # fmt: skip
+) -> Response:
     form = DecisionForm.of(posted.fields())
     version = posted.number("version")
     try:
         decide_item(
-            session, viewer=viewer.user,
+            session,
+            viewer=viewer.user,
             target=ItemToDecide(found.item, found.apprenticeship, version),
-            verdict=form.verdict(), client_addr=client_addr(request),
-        )  # fmt: skip
+            verdict=form.verdict(),
+            client_addr=client_addr(request),
+        )
     except (FieldErrors, Conflict) as exc:
         # Typed input is kept on a 422; after a 409 the page shows the item as it now is.
         kept = version if isinstance(exc, FieldErrors) else None

@@ -1,8 +1,9 @@
-"""Reading posted forms in the review pages: many values per name, never trusted as typed."""
+"""Reading posted forms: many values per name, never trusted as typed (PostedForm)."""
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 
@@ -29,3 +30,6 @@ class Posted:
 async def posted_form(request: Request) -> Posted:
     """The form body (already parsed and cached by the CSRF check), for a sync route to read."""
     return Posted(await request.form())
+
+
+PostedForm = Annotated[Posted, Depends(posted_form)]
