@@ -26,20 +26,24 @@ Action = Callable[[], None]
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Engine:
+    """pool_size connections, and as many again for short side transactions (a "last seen"
+    write beside a read, an audit record, a readiness check): requests hold at most pool_size
+    at once (app/admission.py), so none of them ever waits for a connection."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, busy_timeout_ms)
+        return _sqlite_engine(url, busy_timeout_ms, pool_size)
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+def _sqlite_engine(url: str, busy_timeout_ms: int, pool_size: int) -> Engine:
+    pool = {"pool_size": pool_size, "max_overflow": pool_size} if _is_file(url) else {}
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own BEGIN handling is switched off so that ours below is the only one.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
-        if ":memory:" not in url and url != "sqlite://":
+        if _is_file(url):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -52,6 +56,10 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _is_file(url: str) -> bool:
+    return ":memory:" not in url and url != "sqlite://"
 
 
 def insert_once(

@@ -29,6 +29,16 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class Unavailable(DomainError):
+    """Not now: the worker is at capacity, or the database cannot answer. Try again soon."""
+
+    status_code = 503
+
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class FieldErrors(DomainError):
     """What was sent is refused: field name -> message, each shown beside its own field (422).
 

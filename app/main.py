@@ -3,10 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import PROJECT_ROOT, health
+from app.admission import Admission
 from app.apprenticeships import api as apprenticeships_api
 from app.apprenticeships import pages as apprenticeship_pages
 from app.auth import admin_pages, password_pages, token_pages
@@ -81,6 +83,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Threads for every request admitted to the database and as many again for the rest
+        # (file reads, sync dependencies): an admitted request never waits for a thread.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, 2 * settings.db_pool_size)
         yield
         engine.dispose()
 
@@ -96,6 +102,11 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.admission = Admission(
+        capacity=settings.db_pool_size,
+        queue=settings.db_queue,
+        wait_seconds=settings.db_wait_seconds,
+    )
     app.add_middleware(DeniedAccessAudit)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")

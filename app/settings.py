@@ -28,7 +28,12 @@ class Settings(BaseSettings):
     max_file_bytes: int = 200 * 1024 * 1024
     max_files_per_item: int = 20
     sqlite_busy_timeout_ms: int = 30_000
-    db_pool_size: int = Field(default=10, ge=1)
+    # Requests of one worker holding a database connection at once (app/admission.py); more
+    # wait their turn, up to db_queue reads and db_queue writes for db_wait_seconds, and the
+    # rest answer 503.
+    db_pool_size: int = Field(default=10, ge=1, le=100)
+    db_queue: int = Field(default=50, ge=0)
+    db_wait_seconds: float = Field(default=5.0, gt=0)
     # Denied requests recorded per user per minute; past it they are only counted (auth/denied.py).
     denied_audit_per_minute: int = Field(default=20, ge=1)
     # Where people reach the app; emailed links use it, never the request's Host header.

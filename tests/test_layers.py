@@ -18,6 +18,7 @@ LAYERS = (
     "errors",  # domain errors carrying their status, the one field-error type
     "models",  # tables only
     "db",  # engine, the request's session, insert-once, row locks, after_commit
+    "admission",  # how many requests may hold a database connection at once
     "audit",
     "mail",
     "migrate",

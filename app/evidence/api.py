@@ -1,14 +1,15 @@
 """The evidence JSON API: list, create, change, submit and delete items; claims; files."""
 
+from functools import partial
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import Query, Request
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
+from app.admission import in_transaction
 from app.apprenticeships.deps import VisibleApprenticeship
-from app.auth.deps import CurrentViewer, DbSession, client_addr
+from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr, streams_body
 from app.evidence import queries, service
 from app.evidence.api_bodies import FILE_BODY, UPLOAD_BODY, evidence_out
 from app.evidence.deps import (
@@ -18,6 +19,7 @@ from app.evidence.deps import (
     VisibleEvidence,
     VisibleFile,
     commit_now,
+    visible_evidence,
 )
 from app.evidence.downloads import file_response
 from app.evidence.schemas import (
@@ -34,7 +36,7 @@ from app.evidence.schemas import (
 from app.evidence.service import FileChanges
 from app.evidence.uploads import receive_upload
 from app.models import EvidenceKind, EvidenceState
-from app.web.api import api_router, documented
+from app.web.api import PathId, api_router, documented
 
 router = api_router(tags=["evidence"])
 T = TypeVar("T")
@@ -234,11 +236,11 @@ def put_claims(
     responses=documented(403, 404, 409, 422) | {413: {"description": "The upload is too big."}},
     openapi_extra=UPLOAD_BODY,
 )
+@streams_body
 async def upload_files(
     request: Request,
-    session: DbSession,
     viewer: CurrentViewer,
-    found: VisibleEvidence,
+    evidence_id: PathId,
     storage: Storage,
     limits: UploadLimits,
 ) -> EvidenceOut:
@@ -246,29 +248,36 @@ async def upload_files(
 
     Every file is checked by its content; if any is refused, none is added (422)."""
     # Refused before the body is read: a long upload is not streamed only to be turned away.
-    service.ensure_editable(
-        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
-    )
+    await in_transaction(request, partial(_editable, viewer, evidence_id), read_only=True)
     upload = await receive_upload(request, storage=storage, limits=limits)
-    changes = FileChanges(storage, limits.max_files, upload.files, upload.problems)
 
-    def add() -> EvidenceOut:
+    def add(session: Session) -> EvidenceOut:
+        # Checked again: the item may have changed while the body arrived.
+        found = _editable(viewer, evidence_id, session)
         item = service.add_files(
             session,
             viewer=viewer.user,
             apprenticeship=found.apprenticeship,
             item=found.item,
-            files=changes,
+            files=FileChanges(storage, limits.max_files, upload.files, upload.problems),
             client_addr=client_addr(request),
         )
         commit_now(session)
         return evidence_out(session, item)
 
     try:
-        return await run_in_threadpool(add)
+        return await in_transaction(request, add)
     except BaseException:
         upload.discard(storage)
         raise
+
+
+def _editable(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope:
+    found = visible_evidence(evidence_id, session, viewer)
+    service.ensure_editable(
+        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
+    )
+    return found
 
 
 @router.get(

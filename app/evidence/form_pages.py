@@ -11,15 +11,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.apprenticeships.deps import VisibleApprenticeship
+from app.admission import in_transaction
+from app.apprenticeships.deps import visible_apprenticeship
 from app.apprenticeships.queries import heading
-from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr
+from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr, streams_body
 from app.errors import Conflict, DomainError, FieldErrors
 from app.evidence import queries, service
-from app.evidence.deps import ItemInScope, Storage, UploadLimits, VisibleEvidence, commit_now
+from app.evidence.deps import (
+    ItemInScope,
+    Storage,
+    UploadLimits,
+    VisibleEvidence,
+    commit_now,
+    visible_evidence,
+)
 from app.evidence.filetypes import PICKER_ACCEPT
 from app.evidence.labels import KSB_KINDS, LABELS
 from app.evidence.pages import FileView, file_views
@@ -30,6 +37,7 @@ from app.evidence.uploads import Limits, Upload, receive_upload
 from app.evidence.validation import overclaim_warning
 from app.models import Apprenticeship, EvidenceItem, Ksb
 from app.standards.queries import standard_ksbs
+from app.web.api import PathId
 from app.web.responses import redirect_to, refuse_form, render_page
 from app.web.templating import path_for
 
@@ -37,20 +45,32 @@ router = APIRouter()
 Version = Annotated[int, Form(ge=1, le=2**31 - 1)]
 
 
-def editable_apprenticeship(
-    viewer: CurrentViewer, apprenticeship: VisibleApprenticeship
+def _editable_apprenticeship(
+    viewer: Viewer, apprenticeship_id: int, session: Session
 ) -> Apprenticeship:
-    """403 for anyone but the apprentice, before a long upload is read."""
+    """403 for anyone but the apprentice, 404 outside the viewer's scope."""
+    apprenticeship = visible_apprenticeship(apprenticeship_id, session, viewer)
     service.ensure_editable(viewer=viewer.user, apprenticeship=apprenticeship)
     return apprenticeship
 
 
-def editable_item(viewer: CurrentViewer, found: VisibleEvidence) -> ItemInScope:
-    """403 for staff, 409 for an item waiting for review, before the upload is read."""
+def _editable_item(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope:
+    """403 for staff, 409 for an item waiting for review, 404 outside the viewer's scope."""
+    found = visible_evidence(evidence_id, session, viewer)
     service.ensure_editable(
         viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
     )
     return found
+
+
+def editable_apprenticeship(
+    apprenticeship_id: PathId, session: DbSession, viewer: CurrentViewer
+) -> Apprenticeship:
+    return _editable_apprenticeship(viewer, apprenticeship_id, session)
+
+
+def editable_item(evidence_id: PathId, session: DbSession, viewer: CurrentViewer) -> ItemInScope:
+    return _editable_item(viewer, evidence_id, session)
 
 
 def deletable_item(viewer: CurrentViewer, found: VisibleEvidence) -> ItemInScope:
@@ -185,12 +205,14 @@ def evidence_new(
 
 def _create(
     request: Request,
-    session: Session,
     viewer: Viewer,
-    apprenticeship: Apprenticeship,
+    apprenticeship_id: int,
     storage: LocalStorage,
     upload: Upload,
+    session: Session,
 ) -> Response:
+    # Checked again: the apprenticeship may have changed while the body arrived.
+    apprenticeship = _editable_apprenticeship(viewer, apprenticeship_id, session)
     form = EvidenceForm.from_upload(upload)
     limits = Limits.of(request.app.state.settings)
 
@@ -213,18 +235,32 @@ def _create(
 
 
 @router.post("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_create")
+@streams_body
 async def evidence_create(
     request: Request,
-    session: DbSession,
     viewer: CurrentViewer,
-    apprenticeship: EditableApprenticeship,
+    apprenticeship_id: PathId,
     storage: Storage,
     limits: UploadLimits,
 ) -> Response:
+    # Refused before the body is read: a long upload is not streamed only to be turned away.
+    check = partial(_editable_apprenticeship, viewer, apprenticeship_id)
+    await in_transaction(request, check, read_only=True)
     upload = await receive_upload(request, storage=storage, limits=limits)
-    return await run_in_threadpool(
-        _create, request, session, viewer, apprenticeship, storage, upload
-    )
+    work = partial(_create, request, viewer, apprenticeship_id, storage, upload)
+    return await _with_upload(request, upload, storage, work)
+
+
+async def _with_upload(
+    request: Request, upload: Upload, storage: LocalStorage, work: Callable[[Session], Response]
+) -> Response:
+    """The write, in a short transaction after the body has arrived; staged files the write
+    did not take are removed whatever happens."""
+    try:
+        return await in_transaction(request, work)
+    except BaseException:
+        upload.discard(storage)
+        raise
 
 
 @router.get("/evidence/{evidence_id}/edit", name="evidence_edit")
@@ -236,12 +272,13 @@ def evidence_edit(request: Request, session: DbSession, found: EditableItem) -> 
 
 def _update(
     request: Request,
-    session: Session,
     viewer: Viewer,
-    found: ItemInScope,
+    evidence_id: int,
     storage: LocalStorage,
     upload: Upload,
+    session: Session,
 ) -> Response:
+    found = _editable_item(viewer, evidence_id, session)
     form = EvidenceForm.from_upload(upload)
     limits = Limits.of(request.app.state.settings)
     version = upload.get("version")
@@ -253,7 +290,9 @@ def _update(
             apprenticeship=found.apprenticeship,
             item=found.item,
             form=form,
-            version=int(version) if version.isdigit() else 0,
+            version=int(version)
+            if version.isascii() and version.isdigit() and len(version) < 10
+            else 0,
             files=_file_changes(upload, storage, limits),
             submit=upload.get("action") == "submit",
             client_addr=client_addr(request),
@@ -267,16 +306,18 @@ def _update(
 
 
 @router.post("/evidence/{evidence_id}/edit", name="evidence_update")
+@streams_body
 async def evidence_update(
     request: Request,
-    session: DbSession,
     viewer: CurrentViewer,
-    found: EditableItem,
+    evidence_id: PathId,
     storage: Storage,
     limits: UploadLimits,
 ) -> Response:
+    await in_transaction(request, partial(_editable_item, viewer, evidence_id), read_only=True)
     upload = await receive_upload(request, storage=storage, limits=limits)
-    return await run_in_threadpool(_update, request, session, viewer, found, storage, upload)
+    work = partial(_update, request, viewer, evidence_id, storage, upload)
+    return await _with_upload(request, upload, storage, work)
 
 
 @router.post("/evidence/{evidence_id}/submit", name="evidence_submit")

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from app.errors import DomainError, FieldErrors
+from app.errors import DomainError, FieldErrors, Unavailable
 from app.web.responses import is_htmx, render_page
 from app.web.templating import path_for
 
@@ -21,6 +21,7 @@ MESSAGES = {
     409: "Someone else changed this in the meantime.",
     422: "Some of what was sent is not valid.",
     429: "Too many attempts. Please wait a moment and try again.",
+    503: "The service is busy just now. Please try again in a moment.",
     500: "Something went wrong on our side.",
 }
 
@@ -42,7 +43,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> Response:
         if isinstance(exc, FieldErrors) and request.url.path.startswith("/api/"):
             return error_response(request, 422, field_entries(exc))
-        return error_response(request, exc.status_code, exc.detail)
+        response = error_response(request, exc.status_code, exc.detail)
+        if isinstance(exc, Unavailable):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
