@@ -7,6 +7,7 @@ import sqlite3
 import tempfile
 import warnings
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,8 @@ from app.main import create_app
 from app.models import Apprenticeship
 from app.settings import Settings
 from bench import generate
+from bench.burst import burst, writers
+from bench.burst import show as show_load
 from bench.cores import on_cores, split_cores
 from bench.harness import Timed, run_load
 from bench.limits import capture, disk_write_speed, render_timer, sql_timer
@@ -45,6 +48,7 @@ from bench.targets import (
 from bench.uploads import upload
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
+LOAD_TARGETS = ("burst", "writers")  # bench/burst.py: how the worker takes load, not a page
 LOCAL_ORIGIN = "http://127.0.0.1:8000"  # the in-process app's own address
 
 
@@ -59,14 +63,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="of load per target")
     parser.add_argument("--connections", type=int, default=16)
+    names = (*TARGET_NAMES, *LOAD_TARGETS)
     parser.add_argument(
         "--targets",
-        default=",".join(TARGET_NAMES),
-        help=f"comma-separated, from: {', '.join(TARGET_NAMES)}",
+        default=",".join(names),
+        help=f"comma-separated, from: {', '.join(names)}",
     )
     args = parser.parse_args(argv)
     args.targets = [name.strip() for name in args.targets.split(",") if name.strip()]
-    unknown = set(args.targets) - set(TARGET_NAMES)
+    unknown = set(args.targets) - set(names)
     if unknown:
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     return args
@@ -231,6 +236,10 @@ def measure(run: Run, engine: Engine, facts: Facts, args: argparse.Namespace) ->
             for item in (u for u in UPLOADS if u.name in args.targets):
                 sent = partial(measure_upload, item, app, server, facts)
                 run.uploads.append(_guarded(sent, partial(UploadResult, item.name, item.title)))
+            if "burst" in args.targets:
+                run.burst = asdict(burst(server, engine))
+            if "writers" in args.targets:
+                run.writers = asdict(writers(server, engine, seconds=args.seconds))
         app.state.engine.dispose()
 
 
@@ -256,6 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     measure(run, engine, facts, args)
     engine.dispose()
     print_run(run)
+    show_load(run.burst, run.writers)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = write_json(run, RESULTS, stamp)
     url = make_url(args.database_url).render_as_string(hide_password=True)

@@ -104,6 +104,8 @@ class Run:
     disk_mb_per_s: float | None = None
     pages: list[PageResult] = field(default_factory=list)
     uploads: list[UploadResult] = field(default_factory=list)
+    burst: dict[str, Any] | None = None  # bench/burst.py
+    writers: dict[str, Any] | None = None
 
 
 def page_bars(result: PageResult, ceiling_rps: float | None) -> list[Bar]:

@@ -3,7 +3,7 @@
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -15,9 +15,9 @@ from app.auth.admin_pages import Admin, require_admin
 from app.auth.deps import DbSession, Viewer, client_addr
 from app.errors import FieldErrors
 from app.models import ApprenticeshipStatus
-from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.responses import page_router, redirect_to, refuse_form, render_page
 
-router = APIRouter(prefix="/admin/apprenticeships", dependencies=[Depends(require_admin)])
+router = page_router(prefix="/admin/apprenticeships", dependencies=[Depends(require_admin)])
 PAGE_SIZE = 100
 Field = Annotated[str, Form(max_length=40)]
 

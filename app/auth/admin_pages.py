@@ -3,7 +3,7 @@
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from starlette.responses import Response
 
 from app.auth import admin_service
@@ -12,11 +12,11 @@ from app.auth.password_pages import LinkMailer
 from app.errors import Conflict, FieldErrors
 from app.models import Organisation, Role, User
 from app.web.api import PathId
-from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.responses import page_router, redirect_to, refuse_form, render_page
 
 require_admin = require_roles(Role.ADMIN)
 Admin = Annotated[Viewer, Depends(require_admin)]
-router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])
+router = page_router(prefix="/admin", dependencies=[Depends(require_admin)])
 Text = Annotated[str, Form(max_length=400)]
 EMPLOYER_FORM = "admin/employer_form.html"
 INVITE_FORM = "admin/user_invite.html"

@@ -3,7 +3,7 @@ without JavaScript."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.auth import service, sessions
@@ -17,9 +17,9 @@ from app.auth.deps import (
 )
 from app.errors import NotFound
 from app.models import Role
-from app.web.responses import redirect_to, redirect_to_path, render_page
+from app.web.responses import page_router, redirect_to, redirect_to_path, render_page
 
-router = APIRouter()
+router = page_router()
 
 ROLE_HOMES = {
     Role.APPRENTICE: "portfolio_home",

@@ -5,17 +5,17 @@ import re
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.auth import links
 from app.auth.deps import DbSession, anon_csrf_token, client_addr
 from app.errors import FieldErrors
 from app.mail import outbox_in
-from app.web.responses import refuse_form, render_page
+from app.web.responses import page_router, refuse_form, render_page
 from app.web.templating import path_for
 
-router = APIRouter()
+router = page_router()
 PasswordField = Annotated[str, Form(max_length=1024)]
 LINK_PATH = re.compile(r"^/(activate|password/reset)/[^/?\s]+")
 

@@ -3,16 +3,16 @@
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from starlette.responses import Response
 
 from app.auth import api_tokens
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.errors import FieldErrors
 from app.web.api import PathId
-from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.responses import page_router, redirect_to, refuse_form, render_page
 
-router = APIRouter()
+router = page_router()
 
 
 TOKENS = "auth/tokens.html"

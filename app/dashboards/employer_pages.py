@@ -4,7 +4,7 @@ and one apprentice's progress (trend of sign-offs and duty coverage)."""
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
@@ -21,9 +21,9 @@ from app.dashboards.employer_context import (
 from app.dashboards.export import to_csv
 from app.progress.charts import STATE_LABELS, STATES
 from app.progress.queries import ksb_facts
-from app.web.responses import render_page
+from app.web.responses import page_router, render_page
 
-router = APIRouter()
+router = page_router()
 
 
 def _common(filters: cohort.Filters) -> dict[str, Any]:

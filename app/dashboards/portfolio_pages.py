@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -20,9 +20,9 @@ from app.progress.charts import STATE_LABELS, STATES, BarChart, describe, stacke
 from app.progress.coverage import Coverage, KsbState
 from app.progress.queries import apprenticeship_coverage
 from app.standards.queries import standard_ksbs
-from app.web.responses import render_page
+from app.web.responses import page_router, render_page
 
-router = APIRouter()
+router = page_router()
 KIND_ROWS = (
     ("K", "knowledge", "Knowledge"),
     ("S", "skill", "Skills"),

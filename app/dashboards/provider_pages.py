@@ -3,7 +3,7 @@ per tutor and apprenticeships by status, all from apprenticeship_summary."""
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from app.auth.deps import DbSession
@@ -12,9 +12,9 @@ from app.dashboards.employer_context import RAG_WORDS, STATUS_WORDS
 from app.dashboards.provider import overview
 from app.models import utcnow
 from app.progress.charts import histogram
-from app.web.responses import render_page
+from app.web.responses import page_router, render_page
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/provider", name="provider_home")

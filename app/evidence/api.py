@@ -4,8 +4,9 @@ from functools import partial
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import Query, Request
+from fastapi.encoders import jsonable_encoder
 from sqlmodel import Session
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.admission import in_transaction
 from app.apprenticeships.deps import VisibleApprenticeship
@@ -18,7 +19,6 @@ from app.evidence.deps import (
     UploadLimits,
     VisibleEvidence,
     VisibleFile,
-    commit_now,
     visible_evidence,
 )
 from app.evidence.downloads import file_response
@@ -37,6 +37,7 @@ from app.evidence.service import FileChanges
 from app.evidence.uploads import receive_upload
 from app.models import EvidenceKind, EvidenceState
 from app.web.api import PathId, api_router, documented
+from app.web.idempotency import answered_once
 
 router = api_router(tags=["evidence"])
 T = TypeVar("T")
@@ -99,7 +100,6 @@ def create_evidence(
         submit=False,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -143,7 +143,6 @@ def update_evidence(
         submit=False,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -197,7 +196,6 @@ def submit_evidence(
         version=body.version,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -224,7 +222,6 @@ def put_claims(
         version=body.version,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     return evidence_out(session, item)
 
 
@@ -243,7 +240,7 @@ async def upload_files(
     evidence_id: PathId,
     storage: Storage,
     limits: UploadLimits,
-) -> EvidenceOut:
+) -> Response:
     """Add files (multipart/form-data, field `files`), streamed to storage as they arrive.
 
     Every file is checked by its content; if any is refused, none is added (422)."""
@@ -251,19 +248,26 @@ async def upload_files(
     await in_transaction(request, partial(_editable, viewer, evidence_id), read_only=True)
     upload = await receive_upload(request, storage=storage, limits=limits)
 
-    def add(session: Session) -> EvidenceOut:
+    def add(session: Session) -> Response:
         # Checked again: the item may have changed while the body arrived.
         found = _editable(viewer, evidence_id, session)
-        item = service.add_files(
-            session,
-            viewer=viewer.user,
-            apprenticeship=found.apprenticeship,
-            item=found.item,
-            files=FileChanges(storage, limits.max_files, upload.files, upload.problems),
-            client_addr=client_addr(request),
+
+        def answer() -> Response:
+            item = service.add_files(
+                session,
+                viewer=viewer.user,
+                apprenticeship=found.apprenticeship,
+                item=found.item,
+                files=FileChanges(storage, limits.max_files, upload.files, upload.problems),
+                client_addr=client_addr(request),
+            )
+            out = jsonable_encoder(evidence_out(session, item))
+            return JSONResponse(out, status_code=201)
+
+        user_id = viewer.user.id or 0
+        return answered_once(
+            session, request, user_id=user_id, digest=upload.digest(), answer=answer
         )
-        commit_now(session)
-        return evidence_out(session, item)
 
     try:
         return await in_transaction(request, add)

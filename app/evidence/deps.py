@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import Session
 
 from app.auth.deps import CurrentViewer, DbSession
 from app.errors import NotFound
@@ -45,15 +44,6 @@ def visible_file(file_id: PathId, session: DbSession, viewer: CurrentViewer) -> 
     if found is None:
         raise NotFound("We could not find that file.")
     return FileInScope(*found)
-
-
-def commit_now(session: Session) -> None:
-    """Commit inside the caller's try block, where a failed commit must discard staged files.
-
-    Elsewhere the request's session dependency commits before the response is sent. Files
-    move into place at this commit (after_commit in app/db.py).
-    """
-    session.commit()
 
 
 def storage(request: Request) -> LocalStorage:

@@ -3,15 +3,15 @@
 import re
 from urllib.parse import quote
 
-from fastapi import APIRouter
 from starlette.responses import StreamingResponse
 
 from app.errors import NotFound
 from app.evidence.deps import Storage, VisibleFile
 from app.evidence.storage import LocalStorage
 from app.models import EvidenceFile
+from app.web.responses import page_router
 
-router = APIRouter()
+router = page_router()
 # Anything a quoted header value could choke on, and anything beyond printable ASCII.
 _UNSAFE_ASCII = re.compile(r'[^\x20-\x7e]|["\\;]')
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -24,7 +24,6 @@ from app.evidence.deps import (
     Storage,
     UploadLimits,
     VisibleEvidence,
-    commit_now,
     visible_evidence,
 )
 from app.evidence.filetypes import PICKER_ACCEPT
@@ -38,10 +37,11 @@ from app.evidence.validation import overclaim_warning
 from app.models import Apprenticeship, EvidenceItem, Ksb
 from app.standards.queries import standard_ksbs
 from app.web.api import PathId
-from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.idempotency import answered_once
+from app.web.responses import page_router, redirect_to, refuse_form, render_page
 from app.web.templating import path_for
 
-router = APIRouter()
+router = page_router()
 Version = Annotated[int, Form(ge=1, le=2**31 - 1)]
 
 
@@ -186,7 +186,6 @@ def _saved(
     """Run the change; staged files the change did not take are removed whatever happens."""
     try:
         item = attempt()
-        commit_now(session)
     except (FieldErrors, Conflict) as exc:
         upload.discard(storage)
         return refused(exc)
@@ -231,7 +230,10 @@ def _create(
         page = partial(_new_page, request, apprenticeship)
         return _refused(request, session, exc, page, form, upload)
 
-    return _saved(request, session, upload, storage, attempt, refused)
+    saved = partial(_saved, request, session, upload, storage, attempt, refused)
+    return answered_once(
+        session, request, user_id=viewer.user.id or 0, digest=upload.digest(), answer=saved
+    )
 
 
 @router.post("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_create")
@@ -302,7 +304,10 @@ def _update(
         page = partial(_edit_page, request, session, found)
         return _refused(request, session, exc, page, form, upload)
 
-    return _saved(request, session, upload, storage, attempt, refused)
+    saved = partial(_saved, request, session, upload, storage, attempt, refused)
+    return answered_once(
+        session, request, user_id=viewer.user.id or 0, digest=upload.digest(), answer=saved
+    )
 
 
 @router.post("/evidence/{evidence_id}/edit", name="evidence_update")

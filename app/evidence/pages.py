@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi import FastAPI, Path, Query, Request
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
@@ -20,7 +20,7 @@ from app.evidence.storage import LocalStorage
 from app.evidence.validation import overclaim_warning
 from app.models import EvidenceFile, EvidenceKind, EvidenceState
 from app.standards.queries import ksb_by_code, ksb_duties, standard_ksbs
-from app.web.responses import render_page
+from app.web.responses import page_router, render_page
 
 
 @asynccontextmanager
@@ -30,7 +30,7 @@ async def sweep_on_startup(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-router = APIRouter(lifespan=sweep_on_startup)
+router = page_router(lifespan=sweep_on_startup)
 PAGE_SIZE = 50
 Choice = Annotated[str, Query(max_length=40)]
 KsbCode = Annotated[str, Path(max_length=10, pattern=r"^[A-Za-z]{1,3}[0-9]{1,4}$")]

@@ -19,6 +19,7 @@ from app.errors import BadRequest, DomainError
 from app.evidence.filetypes import FileType, Rejected, sniff
 from app.evidence.storage import LocalStorage, StagedFile, Staging, TooLarge
 from app.settings import Settings
+from app.web.idempotency import body_digest
 
 FIELD_BYTES = 64 * 1024  # the longest text field (a reflective account) is far below this
 MAX_FIELDS = 1000
@@ -70,6 +71,14 @@ class Upload:
 
     def getlist(self, name: str) -> list[str]:
         return list(self.fields.get(name, []))
+
+    def digest(self) -> str:
+        """What was sent, for telling a repeat from another request (web/idempotency.py)."""
+        fields = (
+            f"{name}={value}" for name, values in sorted(self.fields.items()) for value in values
+        )
+        files = (f"{f.name}:{f.staged.sha256}" for f in self.files)
+        return body_digest(*fields, *files, *self.problems)
 
     def discard(self, storage: LocalStorage) -> None:
         for received in self.files:

@@ -7,7 +7,7 @@ With htmx each change answers the checklist section alone (id "gateway"); withou
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -21,9 +21,9 @@ from app.gateway.deps import GatewayOwnApprenticeship
 from app.gateway.queries import gateway_view
 from app.models import Apprenticeship, User, utcnow
 from app.web.forms import Posted, PostedForm
-from app.web.responses import fragment_for, redirect_to, refuse_form, render_page
+from app.web.responses import fragment_for, page_router, redirect_to, refuse_form, render_page
 
-router = APIRouter()
+router = page_router()
 
 
 PAGE = "gateway/page.html"

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from app.models.answers import AnsweredRequest
 from app.models.apprenticeships import Apprenticeship, ApprenticeshipStatus
 from app.models.base import utcnow
 from app.models.events import Event
@@ -26,6 +27,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "KIND_PREFIX",
+    "AnsweredRequest",
     "ApiToken",
     "Apprenticeship",
     "ApprenticeshipStatus",

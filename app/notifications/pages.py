@@ -1,7 +1,7 @@
 """The notifications page: newest first, unread marked; 'mark all as read' posts the newest id
 shown, so anything that arrived after the page was drawn stays unread."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from app.auth.deps import CurrentViewer, DbSession
@@ -9,9 +9,9 @@ from app.auth.policy import NOTIFIED_ACTIONS
 from app.notifications.queries import list_notifications, unread_count
 from app.notifications.service import mark_read
 from app.web.forms import PostedForm
-from app.web.responses import redirect_to, render_page
+from app.web.responses import page_router, redirect_to, render_page
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/notifications", name="notifications")

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -14,9 +14,9 @@ from app.quality.deps import IqaViewer, VisibleDecision
 from app.quality.rates import percent
 from app.quality.service import sample_decision
 from app.web.forms import PostedForm
-from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.responses import page_router, redirect_to, refuse_form, render_page
 
-router = APIRouter()
+router = page_router()
 TutorFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 SERIES = ("sample_rate", "disagreement_rate")
 

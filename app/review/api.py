@@ -11,7 +11,7 @@ from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, client_addr
 from app.errors import Forbidden
 from app.evidence.api_bodies import evidence_out
-from app.evidence.deps import VisibleEvidence, commit_now
+from app.evidence.deps import VisibleEvidence
 from app.evidence.schemas import EvidenceOut
 from app.models import utcnow
 from app.review import caseload_queries, queries
@@ -54,7 +54,6 @@ def decide(
         verdict=body.verdict(),
         client_addr=client_addr(request),
     )
-    commit_now(session)
     session.refresh(found.item)
     return evidence_out(session, found.item)
 
@@ -105,7 +104,6 @@ def create_signoff(
         override_reason=body.override_reason,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     row = queries.grid_row(session, apprenticeship=apprenticeship, code=body.ksb_code.upper())
     assert row is not None  # the service has just found it
     return SignoffRowOut.of(row)
@@ -135,7 +133,6 @@ def delete_signoff(
         reason=reason,
         client_addr=client_addr(request),
     )
-    commit_now(session)
     return Response(status_code=204)
 
 

@@ -7,7 +7,7 @@ so every view of the caseload has an address and works without JavaScript.
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from app.auth.deps import DbSession
@@ -16,9 +16,9 @@ from app.progress.charts import STATE_LABELS, STATES
 from app.progress.coverage import Rag
 from app.review import caseload_queries
 from app.review.deps import CaseloadViewer
-from app.web.responses import render_page
+from app.web.responses import page_router, render_page
 
-router = APIRouter()
+router = page_router()
 Choice = Annotated[str, Query(max_length=100)]
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 SORT_WORDS = {

@@ -6,7 +6,7 @@ answers a 303 back to the grid, or the whole grid with the problem marked on tha
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -19,9 +19,9 @@ from app.review import queries
 from app.review.deps import StaffApprenticeship
 from app.review.signoff_service import revoke_signoff, sign_off_ksb
 from app.web.forms import Posted, PostedForm
-from app.web.responses import fragment_for, redirect_to, refuse_form, render_page
+from app.web.responses import fragment_for, page_router, redirect_to, refuse_form, render_page
 
-router = APIRouter()
+router = page_router()
 KsbCode = Annotated[str, Path(max_length=10, pattern=r"^[A-Za-z]{1,3}[0-9]{1,4}$")]
 
 

@@ -3,7 +3,7 @@
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -20,9 +20,9 @@ from app.review.deps import CaseloadViewer, DecidableEvidence, TutorViewer
 from app.review.schemas import DecisionForm
 from app.review.service import ItemToDecide, Outcome, Verdict, decide_item, decide_items
 from app.web.forms import Posted, PostedForm
-from app.web.responses import redirect_to, refuse_form, render_page
+from app.web.responses import page_router, redirect_to, refuse_form, render_page
 
-router = APIRouter()
+router = page_router()
 
 
 # --- The queue ---

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
+from app.web.idempotency import OnceRoute
+
 API_PREFIX = "/api/v1"
 # Row ids are 32-bit integers on PostgreSQL; anything outside is refused before a query, where
 # a huge number would otherwise overflow SQLite's integers and answer 500.
@@ -43,6 +45,7 @@ def api_router(**kwargs: Any) -> APIRouter:
     """A router under /api/v1 whose routes all document the bearer scheme and the 401."""
     return APIRouter(
         prefix=API_PREFIX,
+        route_class=OnceRoute,
         responses=documented(401),
         dependencies=[Depends(_bearer_doc)],
         **kwargs,

@@ -5,14 +5,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
 from app.errors import DomainError, FieldErrors
+from app.web.idempotency import OnceRoute
 from app.web.templating import ANON_CSRF_COOKIE, path_for, templates
 
 Context = dict[str, Any]
+
+
+def page_router(**kwargs: Any) -> APIRouter:
+    """A router of pages: their POSTs happen once per form token (web/idempotency.py)."""
+    return APIRouter(route_class=OnceRoute, **kwargs)
 
 
 def is_htmx(request: Request) -> bool:

@@ -8,6 +8,7 @@ from jinja2 import pass_context
 from starlette.datastructures import URL
 
 from app import PROJECT_ROOT
+from app.web.idempotency import new_form_token
 
 HTMX_VERSION = "2.0.11"
 PICO_VERSION = "2.1.1"
@@ -46,6 +47,7 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
 
 
 templates.env.globals["url_for"] = url_for
+templates.env.globals["form_token"] = new_form_token
 
 
 def unread_notifications(request: Request) -> int | None:
