@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.policy import apprenticeship_scope, evidence_scope
 from app.models import (
+    KSB_KIND_RANK,
     Apprenticeship,
     Event,
     EvidenceFile,
@@ -20,14 +21,10 @@ from app.models import (
     EvidenceState,
     Ksb,
     KsbClaim,
-    KsbKind,
     KsbSignoff,
     ReviewDecision,
     User,
 )
-
-# K, then S, then B, each in the standard's order.
-KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ def claim_codes(session: Session, item_ids: Sequence[int]) -> dict[int, list[str
         select(KsbClaim.evidence_id, Ksb.code)
         .join(Ksb, col(Ksb.id) == KsbClaim.ksb_id)
         .where(col(KsbClaim.evidence_id).in_(item_ids))
-        .order_by(KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     codes: dict[int, list[str]] = defaultdict(list)
     for item_id, code in session.exec(statement):
@@ -197,7 +194,7 @@ def item_claims(session: Session, *, item_id: int) -> list[ClaimRow]:
         )
         .join(Ksb, col(Ksb.id) == KsbClaim.ksb_id)
         .where(col(KsbClaim.evidence_id) == item_id)
-        .order_by(KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )  # fmt: skip
     return [
         ClaimRow(code, str(kind), text, justification, str(state))

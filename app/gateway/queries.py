@@ -3,23 +3,20 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from app.gateway.readiness import LABELS, REQUIREMENTS, GatewayFacts, Readiness, readiness
 from app.models import (
+    KSB_KIND_RANK,
     Apprenticeship,
     EvidenceItem,
     EvidenceState,
     GatewayCheck,
     Ksb,
-    KsbKind,
     KsbSignoff,
     User,
 )
-
-_KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def unsigned_codes(session: Session, *, apprenticeship: Apprenticeship) -> list[
             & (col(KsbSignoff.apprenticeship_id) == apprenticeship.id),
         )
         .where(col(Ksb.standard_id) == apprenticeship.standard_id, col(KsbSignoff.id).is_(None))
-        .order_by(_KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     return list(session.execute(statement).scalars())
 

@@ -18,7 +18,7 @@ from app.models.notifications import NotificationMarker
 from app.models.organisations import Organisation, OrgKind
 from app.models.quality import IqaSample, SampleVerdict
 from app.models.review import KsbSignoff, ReviewDecision
-from app.models.standards import KIND_PREFIX, Duty, DutyKsb, Ksb, KsbKind, Standard
+from app.models.standards import KIND_PREFIX, KSB_KIND_RANK, Duty, DutyKsb, Ksb, KsbKind, Standard
 from app.models.summaries import ApprenticeshipSummary
 from app.models.users import ApiToken, LoginAttempt, OneTimeToken, Role, User, UserSession
 
@@ -26,6 +26,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "KIND_PREFIX",
+    "KSB_KIND_RANK",
     "ApiToken",
     "Apprenticeship",
     "ApprenticeshipStatus",

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlmodel import Session, col
 
 from app.models import (
+    KSB_KIND_RANK,
     Apprenticeship,
     ClaimState,
     Duty,
@@ -17,13 +18,9 @@ from app.models import (
     EvidenceState,
     Ksb,
     KsbClaim,
-    KsbKind,
     KsbSignoff,
 )
 from app.progress.coverage import Coverage, DutyFacts, KsbFacts, compute_coverage
-
-# KSBs are listed K, then S, then B, each kind in the standard's own order.
-_KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 def apprenticeship_coverage(
@@ -120,7 +117,7 @@ def ksb_facts(session: Session, apprenticeship_ids: Sequence[int]) -> dict[int, 
             ),
         )
         .where(apprenticeship_id.in_(apprenticeship_ids))
-        .order_by(apprenticeship_id, _KIND_RANK, col(Ksb.position), ksb_id)
+        .order_by(apprenticeship_id, KSB_KIND_RANK, col(Ksb.position), ksb_id)
     )
     facts: dict[int, list[KsbFacts]] = defaultdict(list)
     # Session.execute rather than exec: SQLModel's typed select() stops at four columns.
@@ -149,7 +146,7 @@ def _duty_facts(
         .outerjoin(Ksb, col(Ksb.id) == col(DutyKsb.ksb_id))
         .where(col(Duty.standard_id).in_(standard_ids))
         .order_by(col(Duty.standard_id), col(Duty.position), col(Duty.id))
-        .order_by(_KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     heads: dict[int, tuple[int, str, str]] = {}  # duty id -> (standard id, code, text)
     codes: dict[int, list[str]] = defaultdict(list)

@@ -5,13 +5,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models.standards import Duty, DutyKsb, Ksb, KsbKind, Standard
-
-# Knowledge, then skills, then behaviours: the order a standard is published in.
-_KIND_ORDER = case(*((col(Ksb.kind) == kind, i) for i, kind in enumerate(KsbKind)))
+from app.models.standards import KSB_KIND_RANK, Duty, DutyKsb, Ksb, Standard
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def get_standard(session: Session, standard_id: int) -> Standard | None:
 def standard_ksbs(session: Session, standard_id: int) -> list[Ksb]:
     """The standard's KSBs: knowledge, skills, behaviours, each in published order."""
     statement = (
-        select(Ksb).where(Ksb.standard_id == standard_id).order_by(_KIND_ORDER, col(Ksb.position))
+        select(Ksb).where(Ksb.standard_id == standard_id).order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     return list(session.exec(statement).all())
 
@@ -64,7 +61,7 @@ def standard_duties(session: Session, standard_id: int) -> list[tuple[Duty, list
         .join(Ksb, col(Ksb.id) == DutyKsb.ksb_id)
         .join(Duty, col(Duty.id) == DutyKsb.duty_id)
         .where(Duty.standard_id == standard_id)
-        .order_by(_KIND_ORDER, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     ).all()
     codes: defaultdict[int | None, list[str]] = defaultdict(list)
     for duty_id, code in links:
