@@ -6,13 +6,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.gateway.queries import GatewayView
+from app.models.base import MAX_INT32
 
 RequirementCode = Literal["employer_declaration", "english", "maths", "time_on_programme"]
 
 
 class TickIn(BaseModel):
     requirement: RequirementCode
-    evidence_id: int = Field(ge=1, le=2**31 - 1)
+    evidence_id: int = Field(ge=1, le=MAX_INT32)
 
 
 class UntickIn(BaseModel):

@@ -1,4 +1,5 @@
-"""Shared table plumbing: the constraint naming convention and column helpers."""
+"""Shared table plumbing: the constraint naming convention, column helpers and the largest
+integer a column holds."""
 
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,6 +17,10 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Ids, versions and counters are INTEGER columns, 32-bit on PostgreSQL: a larger number from a
+# client cannot be ours, so it is refused at the edge and never reaches the database.
+MAX_INT32 = 2**31 - 1
 
 
 def utcnow() -> datetime:
