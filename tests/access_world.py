@@ -15,7 +15,15 @@ from sqlmodel import Session
 
 from app.auth import api_tokens, sessions
 from app.evidence.storage import LocalStorage
-from app.models import Apprenticeship, EvidenceFile, EvidenceItem, Organisation, Standard, User
+from app.models import (
+    Apprenticeship,
+    EvidenceFile,
+    EvidenceItem,
+    Organisation,
+    Standard,
+    User,
+    id_of,
+)
 from tests.factories import (
     make_apprenticeship,
     make_decision,
@@ -113,7 +121,7 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
     )
     item.title = f"{label} evidence title Zq"
     session.add(item)
-    file = _add_file(session, storage, item.id or 0, PNG, f"{label.lower()}-diagram-zq.png")
+    file = _add_file(session, storage, id_of(item), PNG, f"{label.lower()}-diagram-zq.png")
     spare = _named(session, make_user(session, employer, "employer"), f"{label} spare person Zq")
     _, spare_session = sessions.start_session(
         session, user=spare, client_addr="203.0.113.9", user_agent="test"
@@ -130,7 +138,7 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
     )
     return Tenant(
         label, provider, employer, people, apprenticeship, item, file, spare,
-        spare_session.id or 0, token.row.id or 0, markers, decision.id or 0,
+        id_of(spare_session), id_of(token.row), markers, id_of(decision),
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from app.models import (
     ReviewDecision,
     Role,
     User,
+    id_of,
 )
 
 PROVIDER_STAFF = (Role.TUTOR, Role.IQA, Role.ADMIN)
@@ -49,7 +50,7 @@ def per_viewer(build: Callable[..., T]) -> Callable[..., T]:
 
     @wraps(build)
     def for_viewer(viewer: User, *extra: Any) -> T:
-        return cached(viewer.role, viewer.id or 0, viewer.organisation_id, *extra)
+        return cached(viewer.role, id_of(viewer), viewer.organisation_id, *extra)
 
     return for_viewer
 

@@ -16,6 +16,7 @@ from app.models import (
     Ksb,
     KsbSignoff,
     User,
+    id_of,
 )
 
 
@@ -96,7 +97,7 @@ def evidence_options(session: Session, *, apprenticeship_id: int) -> list[Eviden
 
 
 def gateway_facts(session: Session, *, apprenticeship: Apprenticeship, today: date) -> GatewayFacts:
-    ticked = ticks(session, apprenticeship_id=apprenticeship.id or 0)
+    ticked = ticks(session, apprenticeship_id=id_of(apprenticeship))
     return GatewayFacts(
         unsigned_codes=unsigned_codes(session, apprenticeship=apprenticeship),
         ticked=frozenset(ticked),
@@ -107,7 +108,7 @@ def gateway_facts(session: Session, *, apprenticeship: Apprenticeship, today: da
 
 def gateway_view(session: Session, *, apprenticeship: Apprenticeship, today: date) -> GatewayView:
     """Everything the gateway page and API show, in three statements."""
-    apprenticeship_id = apprenticeship.id or 0
+    apprenticeship_id = id_of(apprenticeship)
     ticked = ticks(session, apprenticeship_id=apprenticeship_id)
     facts = GatewayFacts(
         unsigned_codes=unsigned_codes(session, apprenticeship=apprenticeship),

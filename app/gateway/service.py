@@ -24,6 +24,7 @@ from app.models import (
     EvidenceState,
     GatewayCheck,
     User,
+    id_of,
     utcnow,
 )
 from app.progress.summaries import refresh_summaries
@@ -92,7 +93,7 @@ def tick_requirement(
     _check_open(viewer, apprenticeship)
     code = _requirement(requirement)
     item_id = _evidence_of(session, apprenticeship, evidence_id)
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     values = {
         "apprenticeship_id": apprenticeship.id, "requirement": code, "evidence_id": item_id,
         "ticked_by_id": viewer.id, "ticked_at": utcnow(),
@@ -102,7 +103,7 @@ def tick_requirement(
     data = {"requirement": code, "evidence_id": item_id}
     _record(session, "gateway.check_ticked", viewer=viewer, apprenticeship=apprenticeship,
             data=data, client_addr=client_addr)  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
 
 
 def untick_requirement(
@@ -111,7 +112,7 @@ def untick_requirement(
 ) -> None:  # fmt: skip
     _check_open(viewer, apprenticeship)
     code = _requirement(requirement)
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     statement = delete(GatewayCheck).where(
         col(GatewayCheck.apprenticeship_id) == apprenticeship.id,
         col(GatewayCheck.requirement) == code,
@@ -120,7 +121,7 @@ def untick_requirement(
         raise Conflict(f"{LABELS[code]} is not ticked (perhaps someone has just unticked it).")
     _record(session, "gateway.check_unticked", viewer=viewer, apprenticeship=apprenticeship,
             data={"requirement": code}, client_addr=client_addr)  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
 
 
 def move_to_gateway(
@@ -130,7 +131,7 @@ def move_to_gateway(
     """Move to gateway when nothing blocks it; otherwise a 409 that names every blocker."""
     _check_open(viewer, apprenticeship)
     lock_apprenticeships(
-        session, [apprenticeship.id or 0]
+        session, [id_of(apprenticeship)]
     )  # facts read after the lock are the ones that count
     found = readiness(gateway_facts(session, apprenticeship=apprenticeship, today=today))
     if not found.ready:
@@ -148,4 +149,4 @@ def move_to_gateway(
     _record(session, "apprenticeship.gateway", viewer=viewer, apprenticeship=apprenticeship,
             data={"from": previous, "months_on_programme": found.months_on_programme},
             client_addr=client_addr)  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])

@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.models.apprenticeships import Apprenticeship, ApprenticeshipStatus
-from app.models.base import utcnow
+from app.models.base import id_of, utcnow
 from app.models.events import Event
 from app.models.evidence import (
     ClaimState,
@@ -57,6 +57,7 @@ __all__ = [
     "Standard",
     "User",
     "UserSession",
+    "id_of",
     "metadata",
     "utcnow",
 ]

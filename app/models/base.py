@@ -1,9 +1,9 @@
-"""Shared table plumbing: the constraint naming convention, column helpers and the largest
-integer a column holds."""
+"""Shared table plumbing: the constraint naming convention, column helpers, the largest integer
+a column holds and a saved row's id."""
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime
 from sqlalchemy import Enum as SAEnum
@@ -46,3 +46,16 @@ def enum_field(enum_cls: type[StrEnum], **kwargs: Any) -> Any:
         values_callable=lambda members: [m.value for m in members],
     )
     return Field(sa_type=column_type, nullable=False, **kwargs)
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: HasId) -> int:
+    """The id of a saved row. Ids are None until the row is flushed: reading one then is a bug,
+    raised here rather than passed on as 0, which would match nothing and hide it."""
+    if row.id is None:
+        raise ValueError(f"This {type(row).__name__} has no id yet: it has not been saved.")
+    return row.id

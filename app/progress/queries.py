@@ -19,6 +19,7 @@ from app.models import (
     Ksb,
     KsbClaim,
     KsbSignoff,
+    id_of,
 )
 from app.progress.coverage import Coverage, DutyFacts, KsbFacts, compute_coverage
 
@@ -28,7 +29,7 @@ def apprenticeship_coverage(
 ) -> Coverage:
     """One apprenticeship's coverage: a page of one, so the two views can never disagree."""
     coverages = cohort_coverage(session, apprenticeships=[apprenticeship], today=today)
-    return coverages[_saved_id(apprenticeship)]
+    return coverages[id_of(apprenticeship)]
 
 
 def cohort_coverage(
@@ -37,11 +38,11 @@ def cohort_coverage(
     """Coverage of each apprenticeship on a page, in two statements whatever the page holds."""
     if not apprenticeships:
         return {}
-    facts = ksb_facts(session, [_saved_id(a) for a in apprenticeships])
+    facts = ksb_facts(session, [id_of(a) for a in apprenticeships])
     duties = _duty_facts(session, {a.standard_id for a in apprenticeships})
     return {
-        _saved_id(a): compute_coverage(
-            ksbs=facts.get(_saved_id(a), ()),
+        id_of(a): compute_coverage(
+            ksbs=facts.get(id_of(a), ()),
             duties=duties.get(a.standard_id, ()),
             start=a.start_date,
             planned_end=a.planned_end_date,
@@ -49,12 +50,6 @@ def cohort_coverage(
         )
         for a in apprenticeships
     }
-
-
-def _saved_id(apprenticeship: Apprenticeship) -> int:
-    if apprenticeship.id is None:
-        raise ValueError("Coverage needs an apprenticeship that has been saved.")
-    return apprenticeship.id
 
 
 def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:

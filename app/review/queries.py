@@ -19,6 +19,7 @@ from app.models import (
     Ksb,
     KsbSignoff,
     User,
+    id_of,
 )
 from app.progress.coverage import KsbFacts, KsbState, ksb_state
 from app.progress.queries import ksb_facts
@@ -160,7 +161,7 @@ def _signoffs(session: Session, apprenticeship_id: int) -> dict[int, SignoffInfo
 
 def grid_rows(session: Session, *, apprenticeship: Apprenticeship) -> list[GridRow]:
     """Every KSB, K then S then B in the standard's order, in three statements."""
-    apprenticeship_id = apprenticeship.id or 0
+    apprenticeship_id = id_of(apprenticeship)
     facts = {f.code: f for f in ksb_facts(session, [apprenticeship_id]).get(apprenticeship_id, [])}
     signoffs = _signoffs(session, apprenticeship_id)
     return [
@@ -178,7 +179,7 @@ def _row(ksb: Ksb, facts: dict[str, KsbFacts], signoffs: dict[int, SignoffInfo])
         pending_claims=fact.pending_claims,
         confirmed_claims=fact.confirmed_claims,
         rejected_claims=fact.rejected_claims,
-        signoff=signoffs.get(ksb.id or 0),
+        signoff=signoffs.get(id_of(ksb)),
     )
 
 

@@ -26,6 +26,7 @@ from app.models import (
     KsbClaim,
     KsbSignoff,
     User,
+    id_of,
     utcnow,
 )
 from app.progress.summaries import refresh_summaries
@@ -106,8 +107,8 @@ def sign_off_ksb(
     """Sign a KSB off: it needs a confirmed claim, or a reason for signing off without one."""
     ksb = _ksb(session, viewer=viewer, apprenticeship=apprenticeship, code=code)
     reason = _reason(override_reason, "override_reason", required=None)
-    apprenticeship_id, ksb_id = apprenticeship.id or 0, ksb.id or 0
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    apprenticeship_id, ksb_id = id_of(apprenticeship), id_of(ksb)
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     if _signed_off(session, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id):
         raise Conflict(ALREADY.format(code=ksb.code))
     if not reason and not confirmed_claims(
@@ -143,7 +144,7 @@ def revoke_signoff(
     """Remove a KSB's sign-off; the event keeps who signed it off, who revoked it and why."""
     ksb = _ksb(session, viewer=viewer, apprenticeship=apprenticeship, code=code)
     why = _reason(reason, "reason", required="Say why the sign-off is being revoked.")
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     statement = delete(KsbSignoff).where(
         col(KsbSignoff.apprenticeship_id) == apprenticeship.id, col(KsbSignoff.ksb_id) == ksb.id
     )
@@ -154,4 +155,4 @@ def revoke_signoff(
         session, "ksb.signoff_revoked", viewer=viewer, apprenticeship=apprenticeship, ksb=ksb,
         data={"reason": why}, client_addr=client_addr,
     )  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.models import id_of
 from app.models.standards import KSB_KIND_RANK, Duty, DutyKsb, Ksb, Standard
 
 
@@ -28,7 +29,7 @@ def list_standards(session: Session) -> list[StandardSummary]:
     duty_count = select(func.count()).where(Duty.standard_id == Standard.id).scalar_subquery()
     rows = session.exec(select(Standard, ksb_count, duty_count)).all()
     summaries = [
-        StandardSummary(s.id or 0, s.reference, s.version, s.title, s.level, ksbs or 0, duties or 0)
+        StandardSummary(id_of(s), s.reference, s.version, s.title, s.level, ksbs or 0, duties or 0)
         for s, ksbs, duties in rows
     ]
     return sorted(summaries, key=lambda s: (s.reference, _version_key(s.version)))

@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.auth.policy import is_notified, notification_scope
-from app.models import Apprenticeship, Event, EvidenceItem, ReviewDecision, User
+from app.models import Apprenticeship, Event, EvidenceItem, ReviewDecision, User, id_of
 from app.notifications.queries import list_notifications, unread_count
 from app.quality.queries import get_decision
 from app.quality.service import sample_decision
@@ -22,7 +22,7 @@ def sampled(
     session: Session, tenant: Tenant, decision: ReviewDecision, verdict: str, comment: str = WHY
 ) -> None:
     """An IQA samples the decision through the service, as the sampling page does."""
-    row = get_decision(session, viewer=tenant.iqa, decision_id=decision.id or 0)
+    row = get_decision(session, viewer=tenant.iqa, decision_id=id_of(decision))
     assert row is not None
     sample_decision(session, viewer=tenant.iqa, decision=row, verdict=verdict,
                     comment=comment, client_addr="test")  # fmt: skip
