@@ -31,6 +31,7 @@ from app.models import (
     ReviewDecision,
     Standard,
     User,
+    id_of,
 )
 from app.progress.summaries import refresh_summaries
 from app.settings import Settings
@@ -144,8 +145,7 @@ def _st0949(session: Session) -> tuple[int, dict[str, int]]:
     """The demo standard's id and its KSB ids by code."""
     standard = session.exec(select(Standard).where(Standard.reference == "ST0949")).one()
     rows = session.exec(select(Ksb.code, Ksb.id).where(Ksb.standard_id == standard.id)).all()
-    assert standard.id is not None
-    return standard.id, {code: ksb_id for code, ksb_id in rows if ksb_id is not None}
+    return id_of(standard), {code: ksb_id for code, ksb_id in rows if ksb_id is not None}
 
 
 def _apprentice(
