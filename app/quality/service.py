@@ -3,10 +3,11 @@
 from sqlmodel import Session
 
 from app import audit
+from app.auth.policy import can_sample
 from app.db import insert_once
 from app.errors import Conflict, Forbidden
 from app.evidence.validation import InvalidEvidence
-from app.models import IqaSample, Role, SampleVerdict, User, utcnow
+from app.models import IqaSample, SampleVerdict, User, utcnow
 from app.quality.queries import DecisionRow
 
 COMMENT_MAX = 4_000
@@ -32,7 +33,7 @@ def sample_decision(
     client_addr: str,
 ) -> None:  # fmt: skip
     """Agree or disagree with a decision (a comment is required to disagree); a second is 409."""
-    if viewer.role != Role.IQA:
+    if not can_sample(viewer, decision):
         raise Forbidden("Only quality assurance staff sample decisions.")
     checked, text = _checked(verdict, comment)
     values = {
