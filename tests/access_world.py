@@ -96,12 +96,16 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
     people = {
         role: _named(
             session,
-            make_user(session, employer if role in ("employer", "apprentice") else provider, role,
-                      password=PASSWORD),
+            make_user(
+                session,
+                employer if role in ("employer", "apprentice") else provider,
+                role,
+                password=PASSWORD,
+            ),
             f"{label} {role} Zq",
         )
         for role in ROLES
-    }  # fmt: skip
+    }
     people[OTHER_TUTOR] = make_user(session, provider, "tutor", password=PASSWORD)
     apprenticeship = make_apprenticeship(
         session,
@@ -137,9 +141,19 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
         *(user.name for user in people.values() if user.name.endswith("Zq")),
     )
     return Tenant(
-        label, provider, employer, people, apprenticeship, item, file, spare,
-        id_of(spare_session), id_of(token.row), markers, id_of(decision),
-    )  # fmt: skip
+        label,
+        provider,
+        employer,
+        people,
+        apprenticeship,
+        item,
+        file,
+        spare,
+        id_of(spare_session),
+        id_of(token.row),
+        markers,
+        id_of(decision),
+    )
 
 
 @dataclass
@@ -152,9 +166,10 @@ class AccessWorld:
 def make_access_world(session: Session, storage: LocalStorage) -> AccessWorld:
     standard = make_standard(session)
     world = AccessWorld(
-        standard, make_tenant(session, storage, standard, "Alpha"),
+        standard,
+        make_tenant(session, storage, standard, "Alpha"),
         make_tenant(session, storage, standard, "Bravo"),
-    )  # fmt: skip
+    )
     session.commit()
     return world
 

@@ -97,7 +97,14 @@ def heading(session: Session, *, apprenticeship: Apprenticeship) -> Heading:
     )
     name, reference, version, title = session.execute(statement).one()
     return Heading(
-        id_of(apprenticeship), apprenticeship.apprentice_id, name, apprenticeship.standard_id,
-        reference, version, title, apprenticeship.start_date, apprenticeship.planned_end_date,
+        id_of(apprenticeship),
+        apprenticeship.apprentice_id,
+        name,
+        apprenticeship.standard_id,
+        reference,
+        version,
+        title,
+        apprenticeship.start_date,
+        apprenticeship.planned_end_date,
         str(apprenticeship.status),
-    )  # fmt: skip
+    )

@@ -164,11 +164,18 @@ def list_items(
     codes = claim_codes(session, [item.id for item, _ in rows])
     return [
         ItemRow(
-            item.id, item.title, item.occurred_on, item.kind, item.state, item.version,
-            item.updated_at, int(files), codes.get(item.id, []),
+            item.id,
+            item.title,
+            item.occurred_on,
+            item.kind,
+            item.state,
+            item.version,
+            item.updated_at,
+            int(files),
+            codes.get(item.id, []),
         )
         for item, files in rows
-    ]  # fmt: skip
+    ]
 
 
 def claim_codes(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -189,13 +196,16 @@ def claim_codes(session: Session, item_ids: Sequence[int]) -> dict[int, list[str
 def item_claims(session: Session, *, item_id: int) -> list[ClaimRow]:
     statement = (
         sa_select(
-            col(Ksb.code), col(Ksb.kind), col(Ksb.text), col(KsbClaim.justification),
+            col(Ksb.code),
+            col(Ksb.kind),
+            col(Ksb.text),
+            col(KsbClaim.justification),
             col(KsbClaim.state),
         )
         .join(Ksb, col(Ksb.id) == KsbClaim.ksb_id)
         .where(col(KsbClaim.evidence_id) == item_id)
         .order_by(KSB_KIND_RANK, col(Ksb.position))
-    )  # fmt: skip
+    )
     return [
         ClaimRow(code, str(kind), text, justification, str(state))
         for code, kind, text, justification, state in session.execute(statement)
@@ -251,15 +261,18 @@ def open_items(session: Session, *, viewer: User, apprenticeship_id: int) -> lis
     waiting = (EvidenceState.SUBMITTED, EvidenceState.REFERRED)
     statement = (
         sa_select(
-            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.state),
-            col(EvidenceItem.submitted_at), latest_feedback,
+            col(EvidenceItem.id),
+            col(EvidenceItem.title),
+            col(EvidenceItem.state),
+            col(EvidenceItem.submitted_at),
+            latest_feedback,
         )
         .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
         .where(col(EvidenceItem.apprenticeship_id) == apprenticeship_id, evidence_scope(viewer))
         .where(col(EvidenceItem.state).in_(waiting))
         # Referred first ("referred" < "submitted"): those wait for the apprentice.
         .order_by(col(EvidenceItem.state), col(EvidenceItem.updated_at).desc())
-    )  # fmt: skip
+    )
     return [OpenItemRow(*row) for row in session.execute(statement)]
 
 
@@ -295,15 +308,19 @@ def items_claiming(
 ) -> list[KsbItemRow]:
     statement = (
         sa_select(
-            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.occurred_on),
-            col(EvidenceItem.state), col(KsbClaim.state), col(KsbClaim.justification),
+            col(EvidenceItem.id),
+            col(EvidenceItem.title),
+            col(EvidenceItem.occurred_on),
+            col(EvidenceItem.state),
+            col(KsbClaim.state),
+            col(KsbClaim.justification),
         )
         .join(KsbClaim, col(KsbClaim.evidence_id) == EvidenceItem.id)
         .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
         .where(col(EvidenceItem.apprenticeship_id) == apprenticeship_id, evidence_scope(viewer))
         .where(col(KsbClaim.ksb_id) == ksb_id)
         .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
-    )  # fmt: skip
+    )
     return [
         KsbItemRow(item_id, title, occurred_on, state, str(claim_state), justification)
         for item_id, title, occurred_on, state, claim_state, justification in session.execute(

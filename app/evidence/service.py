@@ -195,9 +195,13 @@ def update_evidence(
     item_id = id_of(item)
     existing = queries.file_count(session, item_id=item_id)
     checked = _check(
-        session, apprenticeship=apprenticeship, form=form, submit=submit, files=files,
+        session,
+        apprenticeship=apprenticeship,
+        form=form,
+        submit=submit,
+        files=files,
         existing_files=existing,
-    )  # fmt: skip
+    )
     values: dict[str, Any] = {
         "title": checked.title,
         "occurred_on": checked.occurred_on,
@@ -206,16 +210,22 @@ def update_evidence(
     }
     changed = [field for field, value in values.items() if getattr(item, field) != value]
     change_item(
-        session, item=item, expected_version=version, states=EDITABLE,
+        session,
+        item=item,
+        expected_version=version,
+        states=EDITABLE,
         values=values | (_submitted() if submit else {}),
-    )  # fmt: skip
+    )
     context = Context(viewer, item, apprenticeship, client_addr)
     claims_changed = sync_claims(session, item_id=item_id, wanted=checked.claims)
     record(session, "evidence.updated", context, {"fields": changed, "claims": claims_changed})
     detach_files(
-        session, item_id=item_id, file_ids=files.removed_ids, storage=files.storage,
+        session,
+        item_id=item_id,
+        file_ids=files.removed_ids,
+        storage=files.storage,
         context=context,
-    )  # fmt: skip
+    )
     attach_files(session, item_id=item_id, files=files, context=context)
     if submit:
         record(session, "evidence.submitted", context)
@@ -279,9 +289,13 @@ def add_files(
     _editable(item, None)
     item_id = id_of(item)
     _check(
-        session, apprenticeship=apprenticeship, form=EvidenceForm.of(item, {}), submit=False,
-        files=files, existing_files=queries.file_count(session, item_id=item_id),
-    )  # fmt: skip
+        session,
+        apprenticeship=apprenticeship,
+        form=EvidenceForm.of(item, {}),
+        submit=False,
+        files=files,
+        existing_files=queries.file_count(session, item_id=item_id),
+    )
     # No version from the caller, but the database re-checks the state under the bump.
     change_item(session, item=item, expected_version=None, states=EDITABLE, values={})
     context = Context(viewer, item, apprenticeship, client_addr)

@@ -132,9 +132,13 @@ def attach_files(
 
 
 def detach_files(
-    session: Session, *, item_id: int, file_ids: Collection[int], storage: LocalStorage | None,
+    session: Session,
+    *,
+    item_id: int,
+    file_ids: Collection[int],
+    storage: LocalStorage | None,
     context: Context,
-) -> int:  # fmt: skip
+) -> int:
     """Delete file rows; each file is deleted from storage only once that commits."""
     if not file_ids or storage is None:
         return 0

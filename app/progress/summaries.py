@@ -79,9 +79,13 @@ def _plans(session: Session, ids: list[int]) -> dict[int, Row[Any]]:
     """What the summary copies from each apprenticeship row, and the dates its pace runs on."""
     a = Apprenticeship
     statement = select(
-        col(a.id), col(a.provider_id), col(a.tutor_id), col(a.status), col(a.start_date),
+        col(a.id),
+        col(a.provider_id),
+        col(a.tutor_id),
+        col(a.status),
+        col(a.start_date),
         col(a.planned_end_date),
-    ).where(col(a.id).in_(ids))  # fmt: skip
+    ).where(col(a.id).in_(ids))
     return {row.id: row for row in session.execute(statement)}
 
 

@@ -61,8 +61,12 @@ def _statement(viewer: User) -> Select[*tuple[Any, ...]]:
     zero = 0
     return (
         sa_select(
-            col(Apprenticeship.id), col(Apprentice.name), col(Employer.id), col(Employer.name),
-            col(Apprenticeship.status), col(Apprenticeship.start_date),
+            col(Apprenticeship.id),
+            col(Apprentice.name),
+            col(Employer.id),
+            col(Employer.name),
+            col(Apprenticeship.status),
+            col(Apprenticeship.start_date),
             col(Apprenticeship.planned_end_date),
             func.coalesce(col(summary.ksb_total), zero),
             func.coalesce(col(summary.not_started), zero),
@@ -80,7 +84,7 @@ def _statement(viewer: User) -> Select[*tuple[Any, ...]]:
         .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
         .where(caseload_scope(viewer))
         .order_by(col(Apprentice.name), col(Apprenticeship.id))
-    )  # fmt: skip
+    )
 
 
 def caseload_rows(
@@ -91,14 +95,41 @@ def caseload_rows(
 
 
 def _row(raw: Sequence[Any], today: date, now: datetime) -> CaseloadRow:
-    (apprenticeship_id, name, employer_id, employer_name, status, start, end, total, not_started,
-     claimed, evidenced, signed_off, awaiting, oldest, referred, last_activity) = raw  # fmt: skip
+    (
+        apprenticeship_id,
+        name,
+        employer_id,
+        employer_name,
+        status,
+        start,
+        end,
+        total,
+        not_started,
+        claimed,
+        evidenced,
+        signed_off,
+        awaiting,
+        oldest,
+        referred,
+        last_activity,
+    ) = raw
     tally = Tally(total, not_started, claimed, evidenced, signed_off)
     pace, bar = _pace_and_bar(name, start, end, today, tally)
     return CaseloadRow(
-        apprenticeship_id, name, employer_id, employer_name, str(status), tally, int(awaiting),
-        oldest, waited(oldest, now) if awaiting else "", int(referred), last_activity, pace, bar,
-    )  # fmt: skip
+        apprenticeship_id,
+        name,
+        employer_id,
+        employer_name,
+        str(status),
+        tally,
+        int(awaiting),
+        oldest,
+        waited(oldest, now) if awaiting else "",
+        int(referred),
+        last_activity,
+        pace,
+        bar,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -107,8 +138,9 @@ def _pace_and_bar(
 ) -> tuple[Progress, BarChart]:
     """Pure, and the same on every view of a caseload until something is signed off or a day
     passes: worked out once (a tutor opens their caseload many times a day)."""
-    pace = progress(start=start, planned_end=end, today=today, signed_off=tally.signed_off,
-                    total=tally.total)  # fmt: skip
+    pace = progress(
+        start=start, planned_end=end, today=today, signed_off=tally.signed_off, total=tally.total
+    )
     return pace, stacked_bars([("", name, tally)], label_width=0, plot_width=120)
 
 

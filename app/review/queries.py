@@ -64,8 +64,13 @@ def review_queue(
     )
     statement = (
         sa_select(
-            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.kind),
-            col(EvidenceItem.version), since, col(Apprenticeship.id), col(Apprentice.name),
+            col(EvidenceItem.id),
+            col(EvidenceItem.title),
+            col(EvidenceItem.kind),
+            col(EvidenceItem.version),
+            since,
+            col(Apprenticeship.id),
+            col(Apprentice.name),
             review_scope(viewer),
         )
         .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
@@ -73,7 +78,7 @@ def review_queue(
         .where(*conditions)
         .order_by(since, col(EvidenceItem.id))
         .limit(limit)
-    )  # fmt: skip
+    )
     rows = session.execute(statement).all()
     codes = claim_codes(session, [row[0] for row in rows])
     count = (
@@ -86,14 +91,22 @@ def review_queue(
     return Queue(
         [
             QueueRow(
-                item_id, title, EvidenceKind(kind), version, waiting, apprenticeship_id, name,
-                bool(decidable), codes.get(item_id, []), waited(waiting, now),
+                item_id,
+                title,
+                EvidenceKind(kind),
+                version,
+                waiting,
+                apprenticeship_id,
+                name,
+                bool(decidable),
+                codes.get(item_id, []),
+                waited(waiting, now),
                 waited_seconds(waiting, now),
             )
             for item_id, title, kind, version, waiting, apprenticeship_id, name, decidable in rows
         ],
         total,
-    )  # fmt: skip
+    )
 
 
 def visible_items(

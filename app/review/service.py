@@ -135,15 +135,24 @@ def _write_claims(
 
 
 def _apply(
-    session: Session, *, viewer: User, target: ItemToDecide, verdict: Verdict,
-    claims: Mapping[str, KsbClaim], states: Mapping[str, ClaimState], client_addr: str,
-) -> ReviewDecision:  # fmt: skip
+    session: Session,
+    *,
+    viewer: User,
+    target: ItemToDecide,
+    verdict: Verdict,
+    claims: Mapping[str, KsbClaim],
+    states: Mapping[str, ClaimState],
+    client_addr: str,
+) -> ReviewDecision:
     item = target.item
     try:
         change_item(
-            session, item=item, expected_version=target.version,
-            states=(EvidenceState.SUBMITTED,), values={"state": OUTCOMES[verdict.outcome]},
-        )  # fmt: skip
+            session,
+            item=item,
+            expected_version=target.version,
+            states=(EvidenceState.SUBMITTED,),
+            values={"state": OUTCOMES[verdict.outcome]},
+        )
     except Conflict as exc:
         raise Conflict(STALE) from exc
     _write_claims(session, claims, states)
@@ -186,11 +195,16 @@ def decide_items(
     order = sorted(range(len(targets)), key=lambda i: id_of(targets[i].item))
     decisions = [
         _apply(
-            session, viewer=viewer, target=targets[i], verdict=verdicts[i],
-            claims=claims[id_of(targets[i].item)], states=states[i], client_addr=client_addr,
+            session,
+            viewer=viewer,
+            target=targets[i],
+            verdict=verdicts[i],
+            claims=claims[id_of(targets[i].item)],
+            states=states[i],
+            client_addr=client_addr,
         )
         for i in order
-    ]  # fmt: skip
+    ]
     session.flush()
     refresh_summaries(session, apprenticeship_ids=[id_of(t.apprenticeship) for t in targets])
     return decisions

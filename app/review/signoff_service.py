@@ -79,9 +79,15 @@ def _signed_off(session: Session, *, apprenticeship_id: int, ksb_id: int) -> boo
 
 
 def _record(
-    session: Session, action: str, *, viewer: User, apprenticeship: Apprenticeship, ksb: Ksb,
-    data: dict[str, Any], client_addr: str,
-) -> None:  # fmt: skip
+    session: Session,
+    action: str,
+    *,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    ksb: Ksb,
+    data: dict[str, Any],
+    client_addr: str,
+) -> None:
     audit.record(
         session,
         action=action,
@@ -126,9 +132,14 @@ def sign_off_ksb(
     if not insert_once(session, KsbSignoff, values, unique=["apprenticeship_id", "ksb_id"]):
         raise Conflict(ALREADY.format(code=ksb.code))
     _record(
-        session, "ksb.signed_off", viewer=viewer, apprenticeship=apprenticeship, ksb=ksb,
-        data={"override_reason": reason}, client_addr=client_addr,
-    )  # fmt: skip
+        session,
+        "ksb.signed_off",
+        viewer=viewer,
+        apprenticeship=apprenticeship,
+        ksb=ksb,
+        data={"override_reason": reason},
+        client_addr=client_addr,
+    )
     refresh_summaries(session, apprenticeship_ids=[apprenticeship_id])
 
 
@@ -152,7 +163,12 @@ def revoke_signoff(
     if result.rowcount != 1:
         raise Conflict(f"{ksb.code} is not signed off (perhaps someone has just revoked it).")
     _record(
-        session, "ksb.signoff_revoked", viewer=viewer, apprenticeship=apprenticeship, ksb=ksb,
-        data={"reason": why}, client_addr=client_addr,
-    )  # fmt: skip
+        session,
+        "ksb.signoff_revoked",
+        viewer=viewer,
+        apprenticeship=apprenticeship,
+        ksb=ksb,
+        data={"reason": why},
+        client_addr=client_addr,
+    )
     refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])

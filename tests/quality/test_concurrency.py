@@ -33,8 +33,9 @@ def test_one_sample_per_decision_under_concurrency(
         barrier.wait()
         with open_session(engine) as own:
             try:
-                sample_decision(own, viewer=iqa, decision=found, verdict="agree", comment="",
-                                client_addr="test")  # fmt: skip
+                sample_decision(
+                    own, viewer=iqa, decision=found, verdict="agree", comment="", client_addr="test"
+                )
                 own.commit()
                 return "sampled"
             except Conflict:
