@@ -19,6 +19,7 @@ from app.auth.policy import caseload_scope, per_viewer
 from app.models import Apprenticeship, ApprenticeshipSummary, Organisation, User
 from app.progress.charts import BarChart, stacked_bars
 from app.progress.coverage import Progress, Rag, Tally, progress
+from app.progress.summaries import SUMMARY_TALLY
 from app.review.timing import as_utc, waited
 
 Apprentice = aliased(User)
@@ -68,15 +69,11 @@ def _statement(viewer: User) -> Select[*tuple[Any, ...]]:
             col(Apprenticeship.status),
             col(Apprenticeship.start_date),
             col(Apprenticeship.planned_end_date),
-            func.coalesce(col(summary.ksb_total), zero),
-            func.coalesce(col(summary.not_started), zero),
-            func.coalesce(col(summary.claimed), zero),
-            func.coalesce(col(summary.evidenced), zero),
-            func.coalesce(col(summary.signed_off), zero),
             func.coalesce(col(summary.items_awaiting_review), zero),
             col(summary.oldest_awaiting_since),
             func.coalesce(col(summary.items_referred), zero),
             col(summary.last_activity_at),
+            *SUMMARY_TALLY,
         )
         .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
         .join(Employer, col(Employer.id) == Apprenticeship.employer_id)
@@ -103,17 +100,13 @@ def _row(raw: Sequence[Any], today: date, now: datetime) -> CaseloadRow:
         status,
         start,
         end,
-        total,
-        not_started,
-        claimed,
-        evidenced,
-        signed_off,
         awaiting,
         oldest,
         referred,
         last_activity,
+        *counts,
     ) = raw
-    tally = Tally(total, not_started, claimed, evidenced, signed_off)
+    tally = Tally(*map(int, counts))
     pace, bar = _pace_and_bar(name, start, end, today, tally)
     return CaseloadRow(
         apprenticeship_id,
