@@ -89,16 +89,14 @@ def change_item(
 def record(
     session: Session, action: str, context: Context, data: dict[str, Any] | None = None
 ) -> None:
-    audit.record(
+    audit.record_for(
         session,
+        context.apprenticeship,
         action=action,
         actor=context.viewer,
-        target_type="evidence_item",
-        target_id=context.item.id,
-        apprenticeship_id=context.apprenticeship.id,
-        provider_id=context.apprenticeship.provider_id,
         client_addr=context.client_addr,
         data=data,
+        target=("evidence_item", context.item.id),
     )
 
 

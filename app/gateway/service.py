@@ -74,28 +74,6 @@ def _evidence_of(session: Session, apprenticeship: Apprenticeship, evidence_id: 
     return int(found)
 
 
-def _record(
-    session: Session,
-    action: str,
-    *,
-    viewer: User,
-    apprenticeship: Apprenticeship,
-    data: dict[str, Any],
-    client_addr: str,
-) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor=viewer,
-        target_type="apprenticeship",
-        target_id=apprenticeship.id,
-        apprenticeship_id=apprenticeship.id,
-        provider_id=apprenticeship.provider_id,
-        client_addr=client_addr,
-        data=data,
-    )
-
-
 def tick_requirement(
     session: Session,
     *,
@@ -119,14 +97,13 @@ def tick_requirement(
     }
     if not insert_once(session, GatewayCheck, values, unique=["apprenticeship_id", "requirement"]):
         raise Conflict(f"{LABELS[code]} is already ticked (perhaps someone has just done it).")
-    data = {"requirement": code, "evidence_id": item_id}
-    _record(
+    audit.record_for(
         session,
-        "gateway.check_ticked",
-        viewer=viewer,
-        apprenticeship=apprenticeship,
-        data=data,
+        apprenticeship,
+        action="gateway.check_ticked",
+        actor=viewer,
         client_addr=client_addr,
+        data={"requirement": code, "evidence_id": item_id},
     )
     refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
 
@@ -148,13 +125,13 @@ def untick_requirement(
     )
     if cast(CursorResult[Any], session.execute(statement)).rowcount != 1:
         raise Conflict(f"{LABELS[code]} is not ticked (perhaps someone has just unticked it).")
-    _record(
+    audit.record_for(
         session,
-        "gateway.check_unticked",
-        viewer=viewer,
-        apprenticeship=apprenticeship,
-        data={"requirement": code},
+        apprenticeship,
+        action="gateway.check_unticked",
+        actor=viewer,
         client_addr=client_addr,
+        data={"requirement": code},
     )
     refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
 
@@ -169,9 +146,8 @@ def move_to_gateway(
 ) -> None:
     """Move to gateway when nothing blocks it; otherwise a 409 that names every blocker."""
     _check_open(viewer, apprenticeship)
-    lock_apprenticeships(
-        session, [id_of(apprenticeship)]
-    )  # facts read after the lock are the ones that count
+    # Facts read after the lock are the ones that count.
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     found = readiness(gateway_facts(session, apprenticeship=apprenticeship, today=today))
     if not found.ready:
         raise GatewayBlocked(found.blockers)
@@ -185,12 +161,12 @@ def move_to_gateway(
     if cast(CursorResult[Any], session.execute(statement)).rowcount != 1:
         raise Conflict("This apprenticeship has just changed status; reload to see it.")
     session.refresh(apprenticeship)
-    _record(
+    audit.record_for(
         session,
-        "apprenticeship.gateway",
-        viewer=viewer,
-        apprenticeship=apprenticeship,
-        data={"from": previous, "months_on_programme": found.months_on_programme},
+        apprenticeship,
+        action="apprenticeship.gateway",
+        actor=viewer,
         client_addr=client_addr,
+        data={"from": previous, "months_on_programme": found.months_on_programme},
     )
     refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])

@@ -88,16 +88,14 @@ def _record(
     data: dict[str, Any],
     client_addr: str,
 ) -> None:
-    audit.record(
+    audit.record_for(
         session,
+        apprenticeship,
         action=action,
         actor=viewer,
-        target_type="ksb",
-        target_id=ksb.id,
-        apprenticeship_id=apprenticeship.id,
-        provider_id=apprenticeship.provider_id,
         client_addr=client_addr,
         data={"code": ksb.code, **data},
+        target=("ksb", ksb.id),
     )
 
 
@@ -114,7 +112,7 @@ def sign_off_ksb(
     ksb = _ksb(session, viewer=viewer, apprenticeship=apprenticeship, code=code)
     reason = _reason(override_reason, "override_reason", required=None)
     apprenticeship_id, ksb_id = id_of(apprenticeship), id_of(ksb)
-    lock_apprenticeships(session, [id_of(apprenticeship)])
+    lock_apprenticeships(session, [apprenticeship_id])
     if _signed_off(session, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id):
         raise Conflict(ALREADY.format(code=ksb.code))
     if not reason and not confirmed_claims(
