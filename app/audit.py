@@ -1,4 +1,5 @@
-"""The append-only event log, written in the same transaction as the change it records."""
+"""The append-only event log, written in the same transaction as the change it records; an
+event on an apprenticeship is filed under it and its provider."""
 
 import logging
 import re
@@ -6,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import Event, User
+from app.models import Apprenticeship, Event, User
 
 log = logging.getLogger("portfolio.audit")
 # Control characters (CR and LF above all) in user-supplied values could forge log lines.
@@ -58,3 +59,29 @@ def record(
         event.data,
     )
     return event
+
+
+def record_for(
+    session: Session,
+    apprenticeship: Apprenticeship,
+    *,
+    action: str,
+    actor: User,
+    client_addr: str,
+    data: dict[str, Any] | None = None,
+    target: tuple[str, int | None] | None = None,
+) -> Event:
+    """An event on an apprenticeship, found by its history and its provider's log; the target is
+    the apprenticeship itself unless another (type, id) is named."""
+    target_type, target_id = target or ("apprenticeship", apprenticeship.id)
+    return record(
+        session,
+        action=action,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        apprenticeship_id=apprenticeship.id,
+        provider_id=apprenticeship.provider_id,
+        client_addr=client_addr,
+        data=data,
+    )

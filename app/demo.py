@@ -31,6 +31,7 @@ from app.models import (
     ReviewDecision,
     Standard,
     User,
+    id_of,
 )
 from app.progress.summaries import refresh_summaries
 from app.settings import Settings
@@ -144,8 +145,7 @@ def _st0949(session: Session) -> tuple[int, dict[str, int]]:
     """The demo standard's id and its KSB ids by code."""
     standard = session.exec(select(Standard).where(Standard.reference == "ST0949")).one()
     rows = session.exec(select(Ksb.code, Ksb.id).where(Ksb.standard_id == standard.id)).all()
-    assert standard.id is not None
-    return standard.id, {code: ksb_id for code, ksb_id in rows if ksb_id is not None}
+    return id_of(standard), {code: ksb_id for code, ksb_id in rows if ksb_id is not None}
 
 
 def _apprentice(
@@ -410,9 +410,13 @@ def _insert_rest(
 
 
 def _seed_gateway_ticks(
-    session: Session, people: People, batch: Batch, item_ids: list[int], apprenticeship_id: int,
+    session: Session,
+    people: People,
+    batch: Batch,
+    item_ids: list[int],
+    apprenticeship_id: int,
     today: date,
-) -> None:  # fmt: skip
+) -> None:
     """A tutor has ticked a couple of requirements, each with one of the apprentice's items."""
     shown_by = [
         item_ids[n]
@@ -421,16 +425,28 @@ def _seed_gateway_ticks(
     ]
     day = today - timedelta(days=3)
     ticks = [
-        {"apprenticeship_id": apprenticeship_id, "requirement": requirement,
-         "evidence_id": evidence_id, "ticked_by_id": people.tutor_id, "ticked_at": _at(day, 16)}
+        {
+            "apprenticeship_id": apprenticeship_id,
+            "requirement": requirement,
+            "evidence_id": evidence_id,
+            "ticked_by_id": people.tutor_id,
+            "ticked_at": _at(day, 16),
+        }
         for requirement, evidence_id in zip(DEMO_TICKS, shown_by, strict=False)
-    ]  # fmt: skip
+    ]
     events = [
-        _event("gateway.check_ticked", people.tutor_id, "apprenticeship", apprenticeship_id,
-               apprenticeship_id, people, day,
-               {"requirement": t["requirement"], "evidence_id": t["evidence_id"]})
+        _event(
+            "gateway.check_ticked",
+            people.tutor_id,
+            "apprenticeship",
+            apprenticeship_id,
+            apprenticeship_id,
+            people,
+            day,
+            {"requirement": t["requirement"], "evidence_id": t["evidence_id"]},
+        )
         for t in ticks
-    ]  # fmt: skip
+    ]
     if ticks:
         session.execute(insert(GatewayCheck), ticks)
         session.execute(insert(Event), events)
@@ -452,14 +468,27 @@ def _seed_iqa_samples(
     for (decision_id, apprenticeship_id, row), verdict, comment in chosen:
         day = min(row["decided_at"].date() + timedelta(days=5), today)
         samples.append(
-            {"decision_id": decision_id, "sampled_by_id": people.iqa_id, "verdict": verdict,
-             "comment": comment, "sampled_at": _at(day, 12)}
-        )  # fmt: skip
+            {
+                "decision_id": decision_id,
+                "sampled_by_id": people.iqa_id,
+                "verdict": verdict,
+                "comment": comment,
+                "sampled_at": _at(day, 12),
+            }
+        )
         data = {"verdict": verdict, "comment": comment, "reviewer_id": people.tutor_id}
         events.append(
-            _event("iqa.sampled", people.iqa_id, "review_decision", decision_id,
-                   apprenticeship_id, people, day, data)
-        )  # fmt: skip
+            _event(
+                "iqa.sampled",
+                people.iqa_id,
+                "review_decision",
+                decision_id,
+                apprenticeship_id,
+                people,
+                day,
+                data,
+            )
+        )
     session.execute(insert(IqaSample), samples)
     session.execute(insert(Event), events)
 

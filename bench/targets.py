@@ -13,7 +13,7 @@ from sqlalchemy import TextClause, func, select, text
 from sqlmodel import Session, col
 from starlette.routing import BaseRoute
 
-from app.models import Apprenticeship, EvidenceItem, User
+from app.models import Apprenticeship, EvidenceItem, User, id_of
 from app.progress.queries import apprenticeship_coverage, ksb_facts
 from app.web.api import API_PREFIX
 from bench.people import apprentice_email, manager_email, staff_email
@@ -67,9 +67,9 @@ def look_up(session: Session) -> Facts:
         col(EvidenceItem.apprenticeship_id) == apprenticeship.id, col(EvidenceItem.state) == "draft"
     )
     ids = {
-        "apprenticeship_id": apprenticeship.id or 0,
+        "apprenticeship_id": id_of(apprenticeship),
         "provider_id": apprenticeship.provider_id,
-        "tutor_id": users[emails["tutor"]].id or 0,
+        "tutor_id": id_of(users[emails["tutor"]]),
         "employer_id": users[emails["employer"]].organisation_id,
         "big_employer_id": users[emails["big_employer"]].organisation_id,
         "evidence_id": session.scalars(draft.limit(1)).first() or 0,

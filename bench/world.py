@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from app.auth.passwords import hash_password
 from app.demo import DEMO_FILE, import_seed_standards
-from app.models import Ksb, Organisation, Standard, User
+from app.models import Ksb, Organisation, Standard, User, id_of
 from bench.people import Layout, Shape, layout, manager_email, staff_email
 
 RETURNING_SLICE = 1000
@@ -61,7 +61,6 @@ def insert_ids(session: Session, model: type[Any], rows: Sequence[dict[str, Any]
 def seed_world(session: Session, shape: Shape, password: str) -> World:
     import_seed_standards(session)
     standard = session.scalars(select(Standard).where(col(Standard.reference) == "ST0949")).one()
-    assert standard.id is not None
     ksbs = session.execute(
         select(col(Ksb.id), col(Ksb.code)).where(col(Ksb.standard_id) == standard.id)
     ).all()
@@ -73,7 +72,9 @@ def seed_world(session: Session, shape: Shape, password: str) -> World:
         providers.append(_seed_provider(session, number, plan, first, password_hash))
         first += size
     templates = tuple(json.loads(DEMO_FILE.read_text())["evidence"])
-    return World(tuple(providers), standard.id, tuple(map(tuple, ksbs)), password_hash, templates)
+    return World(
+        tuple(providers), id_of(standard), tuple(map(tuple, ksbs)), password_hash, templates
+    )
 
 
 def _seed_provider(

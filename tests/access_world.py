@@ -15,7 +15,15 @@ from sqlmodel import Session
 
 from app.auth import api_tokens, sessions
 from app.evidence.storage import LocalStorage
-from app.models import Apprenticeship, EvidenceFile, EvidenceItem, Organisation, Standard, User
+from app.models import (
+    Apprenticeship,
+    EvidenceFile,
+    EvidenceItem,
+    Organisation,
+    Standard,
+    User,
+    id_of,
+)
 from tests.factories import (
     make_apprenticeship,
     make_decision,
@@ -88,12 +96,16 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
     people = {
         role: _named(
             session,
-            make_user(session, employer if role in ("employer", "apprentice") else provider, role,
-                      password=PASSWORD),
+            make_user(
+                session,
+                employer if role in ("employer", "apprentice") else provider,
+                role,
+                password=PASSWORD,
+            ),
             f"{label} {role} Zq",
         )
         for role in ROLES
-    }  # fmt: skip
+    }
     people[OTHER_TUTOR] = make_user(session, provider, "tutor", password=PASSWORD)
     apprenticeship = make_apprenticeship(
         session,
@@ -113,7 +125,7 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
     )
     item.title = f"{label} evidence title Zq"
     session.add(item)
-    file = _add_file(session, storage, item.id or 0, PNG, f"{label.lower()}-diagram-zq.png")
+    file = _add_file(session, storage, id_of(item), PNG, f"{label.lower()}-diagram-zq.png")
     spare = _named(session, make_user(session, employer, "employer"), f"{label} spare person Zq")
     _, spare_session = sessions.start_session(
         session, user=spare, client_addr="203.0.113.9", user_agent="test"
@@ -129,9 +141,19 @@ def make_tenant(session: Session, storage: LocalStorage, standard: Standard, lab
         *(user.name for user in people.values() if user.name.endswith("Zq")),
     )
     return Tenant(
-        label, provider, employer, people, apprenticeship, item, file, spare,
-        spare_session.id or 0, token.row.id or 0, markers, decision.id or 0,
-    )  # fmt: skip
+        label,
+        provider,
+        employer,
+        people,
+        apprenticeship,
+        item,
+        file,
+        spare,
+        id_of(spare_session),
+        id_of(token.row),
+        markers,
+        id_of(decision),
+    )
 
 
 @dataclass
@@ -144,9 +166,10 @@ class AccessWorld:
 def make_access_world(session: Session, storage: LocalStorage) -> AccessWorld:
     standard = make_standard(session)
     world = AccessWorld(
-        standard, make_tenant(session, storage, standard, "Alpha"),
+        standard,
+        make_tenant(session, storage, standard, "Alpha"),
         make_tenant(session, storage, standard, "Bravo"),
-    )  # fmt: skip
+    )
     session.commit()
     return world
 

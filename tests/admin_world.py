@@ -67,9 +67,21 @@ def make_world(session: Session) -> World:
     )
     session.commit()
     return World(
-        provider, employer, admin, tutor, apprentice, manager, standard, apprenticeship,
-        o_provider, o_employer, o_admin, o_tutor, o_apprentice, o_apprenticeship,
-    )  # fmt: skip
+        provider,
+        employer,
+        admin,
+        tutor,
+        apprentice,
+        manager,
+        standard,
+        apprenticeship,
+        o_provider,
+        o_employer,
+        o_admin,
+        o_tutor,
+        o_apprentice,
+        o_apprenticeship,
+    )
 
 
 def signed_in(client: TestClient, user: User) -> TestClient:

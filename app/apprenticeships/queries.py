@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.auth.policy import apprenticeship_scope
-from app.models import Apprenticeship, Organisation, Standard, User
+from app.models import Apprenticeship, Organisation, Standard, User, id_of
 
 Apprentice = aliased(User)
 Tutor = aliased(User)
@@ -97,7 +97,14 @@ def heading(session: Session, *, apprenticeship: Apprenticeship) -> Heading:
     )
     name, reference, version, title = session.execute(statement).one()
     return Heading(
-        apprenticeship.id or 0, apprenticeship.apprentice_id, name, apprenticeship.standard_id,
-        reference, version, title, apprenticeship.start_date, apprenticeship.planned_end_date,
+        id_of(apprenticeship),
+        apprenticeship.apprentice_id,
+        name,
+        apprenticeship.standard_id,
+        reference,
+        version,
+        title,
+        apprenticeship.start_date,
+        apprenticeship.planned_end_date,
         str(apprenticeship.status),
-    )  # fmt: skip
+    )

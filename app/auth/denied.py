@@ -32,7 +32,7 @@ from app import audit
 from app.auth.deps import Viewer
 from app.auth.public_routes import PUBLIC_ROUTES
 from app.db import open_session
-from app.models import Event, Organisation, User, utcnow
+from app.models import Event, Organisation, User, id_of, utcnow
 
 ACTION = "auth.access_denied"
 DENIED_STATUSES = frozenset({403, 404})
@@ -94,7 +94,7 @@ class DeniedAccessAudit:
         data: dict[str, object],
         limit: int,
     ) -> None:
-        user_id = user.id or 0
+        user_id = id_of(user)
         with open_session(engine) as session:
             _serialise_per_user(session, user_id)
             if _recent_count(session, user_id) >= limit:

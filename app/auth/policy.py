@@ -6,7 +6,7 @@ property-based test proves the two always agree.
 
 from collections.abc import Callable
 from functools import lru_cache, wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import col, select
@@ -21,6 +21,7 @@ from app.models import (
     ReviewDecision,
     Role,
     User,
+    id_of,
 )
 
 PROVIDER_STAFF = (Role.TUTOR, Role.IQA, Role.ADMIN)
@@ -49,7 +50,7 @@ def per_viewer(build: Callable[..., T]) -> Callable[..., T]:
 
     @wraps(build)
     def for_viewer(viewer: User, *extra: Any) -> T:
-        return cached(viewer.role, viewer.id or 0, viewer.organisation_id, *extra)
+        return cached(viewer.role, id_of(viewer), viewer.organisation_id, *extra)
 
     return for_viewer
 
@@ -178,17 +179,26 @@ def can_decide(viewer: User, apprenticeship: Apprenticeship) -> bool:
 
 
 # --- Quality assurance (quality/) ---
+def is_sampler(viewer: User) -> bool:
+    """Only IQA staff sample review decisions, and nobody else sees the sampling pages."""
+    return viewer.role == Role.IQA
+
+
 def iqa_scope(viewer: User) -> ColumnElement[bool]:
-    """Over Apprenticeship: where an IQA may read and sample review decisions (their provider's).
-    Nobody else samples, and nobody else sees the sampling pages."""
-    if viewer.role != Role.IQA:
+    """Over Apprenticeship: where an IQA may read and sample review decisions (their provider's)."""
+    if not is_sampler(viewer):
         return false()
     return col(Apprenticeship.provider_id) == viewer.organisation_id
 
 
-def can_sample(viewer: User, apprenticeship: Apprenticeship) -> bool:
-    """Object twin of iqa_scope."""
-    return viewer.role == Role.IQA and apprenticeship.provider_id == viewer.organisation_id
+class InProvider(Protocol):
+    @property
+    def provider_id(self) -> int: ...
+
+
+def can_sample(viewer: User, sampled: InProvider) -> bool:
+    """Object twin of iqa_scope, on an apprenticeship or on a decision read through it."""
+    return is_sampler(viewer) and sampled.provider_id == viewer.organisation_id
 
 
 # --- Notifications (notifications/) ---

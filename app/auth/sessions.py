@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app.auth.tokens import digest, new_secret
-from app.models import User, UserSession, utcnow
+from app.models import User, UserSession, id_of, utcnow
 from app.settings import Settings
 
 COOKIE = "portfolio_session"
@@ -43,10 +43,9 @@ def start_session(
 ) -> tuple[str, UserSession]:
     """A new session with a new random id (never reused across logins)."""
     raw = new_secret()
-    assert user.id is not None
     row = UserSession(
         id_hash=digest(raw),
-        user_id=user.id,
+        user_id=id_of(user),
         csrf_token=new_secret(),
         client_addr=client_addr,
         user_agent=(user_agent or "")[:300],

@@ -26,6 +26,7 @@ from app.progress.coverage import (
     progress,
 )
 from app.progress.queries import duty_facts, ksb_facts
+from app.progress.summaries import SUMMARY_TALLY
 
 Apprentice = aliased(User)
 
@@ -74,17 +75,16 @@ class CohortRow:
 
 
 def _statement(viewer: User, filters: Filters) -> Select[*tuple[Any, ...]]:
-    summary, zero = ApprenticeshipSummary, 0
+    summary = ApprenticeshipSummary
     statement: Select[*tuple[Any, ...]] = (
         sa_select(
-            col(Apprenticeship.id), col(Apprenticeship.standard_id), col(Apprentice.name),
-            col(Apprenticeship.status), col(Apprenticeship.start_date),
+            col(Apprenticeship.id),
+            col(Apprenticeship.standard_id),
+            col(Apprentice.name),
+            col(Apprenticeship.status),
+            col(Apprenticeship.start_date),
             col(Apprenticeship.planned_end_date),
-            func.coalesce(col(summary.ksb_total), zero),
-            func.coalesce(col(summary.not_started), zero),
-            func.coalesce(col(summary.claimed), zero),
-            func.coalesce(col(summary.evidenced), zero),
-            func.coalesce(col(summary.signed_off), zero),
+            *SUMMARY_TALLY,
             col(summary.last_activity_at),
         )
         .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
@@ -92,7 +92,7 @@ def _statement(viewer: User, filters: Filters) -> Select[*tuple[Any, ...]]:
         .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
         .where(apprenticeship_scope(viewer))
         .order_by(col(Apprentice.name), col(Apprenticeship.id))
-    )  # fmt: skip
+    )
     if filters.status is not None:
         statement = statement.where(col(Apprenticeship.status) == filters.status)
     if filters.q:
@@ -103,16 +103,24 @@ def _statement(viewer: User, filters: Filters) -> Select[*tuple[Any, ...]]:
 
 
 def _row(raw: Sequence[Any], today: date) -> CohortRow:
-    (apprenticeship_id, standard_id, name, status, start, end, total, not_started, claimed,
-     evidenced, signed_off, last_activity) = raw  # fmt: skip
-    tally = Tally(int(total), int(not_started), int(claimed), int(evidenced), int(signed_off))
-    pace = progress(start=start, planned_end=end, today=today, signed_off=tally.signed_off,
-                    total=tally.total)  # fmt: skip
+    apprenticeship_id, standard_id, name, status, start, end, *counts, last_activity = raw
+    tally = Tally(*map(int, counts))
+    pace = progress(
+        start=start, planned_end=end, today=today, signed_off=tally.signed_off, total=tally.total
+    )
     bar = stacked_bars([("", name, tally)], label_width=0, plot_width=160)
     return CohortRow(
-        apprenticeship_id, standard_id, name, str(status), start, end, tally, pace,
-        last_activity, bar,
-    )  # fmt: skip
+        apprenticeship_id,
+        standard_id,
+        name,
+        str(status),
+        start,
+        end,
+        tally,
+        pace,
+        last_activity,
+        bar,
+    )
 
 
 def cohort_rows(

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.apprenticeships.queries import heading
 from app.dashboards.cohort import CohortRow
 from app.dashboards.trend import replay, signoff_events, trend
-from app.models import Apprenticeship
+from app.models import Apprenticeship, id_of
 from app.progress.charts import STATE_LABELS, STATES, stacked_bars
 from app.progress.coverage import DutyCoverage
 from app.progress.queries import apprenticeship_coverage
@@ -76,7 +76,7 @@ def apprentice_context(
 ) -> dict[str, Any]:
     """Trend of sign-offs from the event log, and each duty's coverage."""
     coverage = apprenticeship_coverage(session, apprenticeship=apprenticeship, today=today)
-    events = signoff_events(session, apprenticeship_id=apprenticeship.id or 0)
+    events = signoff_events(session, apprenticeship_id=id_of(apprenticeship))
     duty_rows = [(duty.code, duty.text, duty.tally) for duty in coverage.duties]
     return {
         "heading": heading(session, apprenticeship=apprenticeship),

@@ -6,6 +6,7 @@ Each state has a colour AND a symbol, so the grid reads without colour (legend o
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from app.models import KIND_PREFIX, KsbKind
 from app.progress.coverage import KsbFacts, KsbState, ksb_state
 
 SYMBOLS: dict[KsbState, str] = {
@@ -20,7 +21,8 @@ WORDS: dict[KsbState, str] = {
     KsbState.CLAIMED: "claimed, awaiting review",
     KsbState.NOT_STARTED: "not started",
 }
-_KIND_ORDER = {"K": 0, "S": 1, "B": 2}
+# KSB_KIND_RANK's order, for a code's first letter.
+_KIND_ORDER = {KIND_PREFIX[kind]: rank for rank, kind in enumerate(KsbKind)}
 
 
 @dataclass(frozen=True)

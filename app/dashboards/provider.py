@@ -142,23 +142,34 @@ def _details(session: Session, ids: list[int]) -> Sequence[Row[Any]]:
     a = Apprenticeship
     statement = (
         sa_select(
-            col(a.id), col(Apprentice.name), col(Tutor.name),
-            col(a.start_date), col(a.planned_end_date), col(Summary.signed_off),
-            col(Summary.ksb_total), col(Summary.behind_on), col(Summary.red_on),
+            col(a.id),
+            col(Apprentice.name),
+            col(Tutor.name),
+            col(a.start_date),
+            col(a.planned_end_date),
+            col(Summary.signed_off),
+            col(Summary.ksb_total),
+            col(Summary.behind_on),
+            col(Summary.red_on),
         )
         .join(Summary, col(Summary.apprenticeship_id) == a.id)
         .join(Apprentice, col(Apprentice.id) == a.apprentice_id)
         .outerjoin(Tutor, col(Tutor.id) == a.tutor_id)
         .where(col(a.id).in_(ids))
-    )  # fmt: skip
+    )
     return session.execute(statement).all()
 
 
 def _rated(row: Sequence[Any], today: date) -> AtRisk:
     apprenticeship_id, apprentice, tutor, start, end, signed_off, total, behind_on, red_on = row
     pace = progress(start=start, planned_end=end, today=today, signed_off=signed_off, total=total)
-    return AtRisk(apprenticeship_id, apprentice, tutor, pace,
-                  since=red_on if pace.rag is Rag.RED else behind_on)  # fmt: skip
+    return AtRisk(
+        apprenticeship_id,
+        apprentice,
+        tutor,
+        pace,
+        since=red_on if pace.rag is Rag.RED else behind_on,
+    )
 
 
 def overview(session: Session, *, viewer: User, today: date, now: datetime) -> Overview:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.policy import apprenticeship_scope, evidence_scope
 from app.models import (
+    KSB_KIND_RANK,
     Apprenticeship,
     Event,
     EvidenceFile,
@@ -20,14 +21,10 @@ from app.models import (
     EvidenceState,
     Ksb,
     KsbClaim,
-    KsbKind,
     KsbSignoff,
     ReviewDecision,
     User,
 )
-
-# K, then S, then B, each in the standard's order.
-KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 @dataclass(frozen=True)
@@ -167,11 +164,18 @@ def list_items(
     codes = claim_codes(session, [item.id for item, _ in rows])
     return [
         ItemRow(
-            item.id, item.title, item.occurred_on, item.kind, item.state, item.version,
-            item.updated_at, int(files), codes.get(item.id, []),
+            item.id,
+            item.title,
+            item.occurred_on,
+            item.kind,
+            item.state,
+            item.version,
+            item.updated_at,
+            int(files),
+            codes.get(item.id, []),
         )
         for item, files in rows
-    ]  # fmt: skip
+    ]
 
 
 def claim_codes(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -181,7 +185,7 @@ def claim_codes(session: Session, item_ids: Sequence[int]) -> dict[int, list[str
         select(KsbClaim.evidence_id, Ksb.code)
         .join(Ksb, col(Ksb.id) == KsbClaim.ksb_id)
         .where(col(KsbClaim.evidence_id).in_(item_ids))
-        .order_by(KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     codes: dict[int, list[str]] = defaultdict(list)
     for item_id, code in session.exec(statement):
@@ -192,13 +196,16 @@ def claim_codes(session: Session, item_ids: Sequence[int]) -> dict[int, list[str
 def item_claims(session: Session, *, item_id: int) -> list[ClaimRow]:
     statement = (
         sa_select(
-            col(Ksb.code), col(Ksb.kind), col(Ksb.text), col(KsbClaim.justification),
+            col(Ksb.code),
+            col(Ksb.kind),
+            col(Ksb.text),
+            col(KsbClaim.justification),
             col(KsbClaim.state),
         )
         .join(Ksb, col(Ksb.id) == KsbClaim.ksb_id)
         .where(col(KsbClaim.evidence_id) == item_id)
-        .order_by(KIND_RANK, col(Ksb.position))
-    )  # fmt: skip
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
+    )
     return [
         ClaimRow(code, str(kind), text, justification, str(state))
         for code, kind, text, justification, state in session.execute(statement)
@@ -254,15 +261,18 @@ def open_items(session: Session, *, viewer: User, apprenticeship_id: int) -> lis
     waiting = (EvidenceState.SUBMITTED, EvidenceState.REFERRED)
     statement = (
         sa_select(
-            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.state),
-            col(EvidenceItem.submitted_at), latest_feedback,
+            col(EvidenceItem.id),
+            col(EvidenceItem.title),
+            col(EvidenceItem.state),
+            col(EvidenceItem.submitted_at),
+            latest_feedback,
         )
         .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
         .where(col(EvidenceItem.apprenticeship_id) == apprenticeship_id, evidence_scope(viewer))
         .where(col(EvidenceItem.state).in_(waiting))
         # Referred first ("referred" < "submitted"): those wait for the apprentice.
         .order_by(col(EvidenceItem.state), col(EvidenceItem.updated_at).desc())
-    )  # fmt: skip
+    )
     return [OpenItemRow(*row) for row in session.execute(statement)]
 
 
@@ -298,15 +308,19 @@ def items_claiming(
 ) -> list[KsbItemRow]:
     statement = (
         sa_select(
-            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.occurred_on),
-            col(EvidenceItem.state), col(KsbClaim.state), col(KsbClaim.justification),
+            col(EvidenceItem.id),
+            col(EvidenceItem.title),
+            col(EvidenceItem.occurred_on),
+            col(EvidenceItem.state),
+            col(KsbClaim.state),
+            col(KsbClaim.justification),
         )
         .join(KsbClaim, col(KsbClaim.evidence_id) == EvidenceItem.id)
         .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
         .where(col(EvidenceItem.apprenticeship_id) == apprenticeship_id, evidence_scope(viewer))
         .where(col(KsbClaim.ksb_id) == ksb_id)
         .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
-    )  # fmt: skip
+    )
     return [
         KsbItemRow(item_id, title, occurred_on, state, str(claim_state), justification)
         for item_id, title, occurred_on, state, claim_state, justification in session.execute(

@@ -8,12 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.evidence.uploads import Upload
 from app.models import ClaimState, EvidenceItem, EvidenceKind, EvidenceState
+from app.models.base import MAX_INT32
 
 TITLE_MAX = 200
 REFLECTION_MAX = 20_000
 JUSTIFICATION_MAX = 1_000
 MAX_CLAIMS = 200  # far above any standard's KSB count; only stops absurd requests
-Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version you last read.")]
+Version = Annotated[int, Field(ge=1, le=MAX_INT32, description="The version you last read.")]
 
 
 class EvidenceForm(BaseModel):

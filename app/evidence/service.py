@@ -36,6 +36,7 @@ from app.models import (
     EvidenceState,
     KsbClaim,
     User,
+    id_of,
     utcnow,
 )
 from app.progress.summaries import refresh_summaries
@@ -140,7 +141,7 @@ def _submitted() -> dict[str, Any]:
 
 
 def _done(session: Session, context: Context) -> EvidenceItem:
-    refresh_summaries(session, apprenticeship_ids=[context.apprenticeship.id or 0])
+    refresh_summaries(session, apprenticeship_ids=[id_of(context.apprenticeship)])
     return context.item
 
 
@@ -157,19 +158,19 @@ def create_evidence(
     _may_edit(viewer, apprenticeship)
     checked = _check(session, apprenticeship=apprenticeship, form=form, submit=submit, files=files)
     item = EvidenceItem(
-        apprenticeship_id=apprenticeship.id or 0,
+        apprenticeship_id=id_of(apprenticeship),
         title=checked.title,
         occurred_on=checked.occurred_on,
         kind=checked.kind,
         reflection=checked.reflection,
-        created_by_id=viewer.id or 0,
+        created_by_id=id_of(viewer),
     )
     session.add(item)
     session.flush()
     context = Context(viewer, item, apprenticeship, client_addr)
     record(session, "evidence.created", context, {"ksb_count": len(checked.claims)})
-    sync_claims(session, item_id=item.id or 0, wanted=checked.claims)
-    attach_files(session, item_id=item.id or 0, files=files, context=context)
+    sync_claims(session, item_id=id_of(item), wanted=checked.claims)
+    attach_files(session, item_id=id_of(item), files=files, context=context)
     if submit:
         change_item(session, item=item, expected_version=None, states=EDITABLE, values=_submitted())
         record(session, "evidence.submitted", context)
@@ -191,12 +192,16 @@ def update_evidence(
     """Edit a draft or referred item (text, claims, files), and submit it if asked."""
     _may_edit(viewer, apprenticeship)
     _editable(item, version)
-    item_id = item.id or 0
+    item_id = id_of(item)
     existing = queries.file_count(session, item_id=item_id)
     checked = _check(
-        session, apprenticeship=apprenticeship, form=form, submit=submit, files=files,
+        session,
+        apprenticeship=apprenticeship,
+        form=form,
+        submit=submit,
+        files=files,
         existing_files=existing,
-    )  # fmt: skip
+    )
     values: dict[str, Any] = {
         "title": checked.title,
         "occurred_on": checked.occurred_on,
@@ -205,16 +210,22 @@ def update_evidence(
     }
     changed = [field for field, value in values.items() if getattr(item, field) != value]
     change_item(
-        session, item=item, expected_version=version, states=EDITABLE,
+        session,
+        item=item,
+        expected_version=version,
+        states=EDITABLE,
         values=values | (_submitted() if submit else {}),
-    )  # fmt: skip
+    )
     context = Context(viewer, item, apprenticeship, client_addr)
     claims_changed = sync_claims(session, item_id=item_id, wanted=checked.claims)
     record(session, "evidence.updated", context, {"fields": changed, "claims": claims_changed})
     detach_files(
-        session, item_id=item_id, file_ids=files.removed_ids, storage=files.storage,
+        session,
+        item_id=item_id,
+        file_ids=files.removed_ids,
+        storage=files.storage,
         context=context,
-    )  # fmt: skip
+    )
     attach_files(session, item_id=item_id, files=files, context=context)
     if submit:
         record(session, "evidence.submitted", context)
@@ -233,7 +244,7 @@ def submit_evidence(
     """Send a draft or referred item for review, as it stands."""
     _may_edit(viewer, apprenticeship)
     _editable(item, version)
-    form = EvidenceForm.of(item, queries.claim_texts(session, item_id=item.id or 0))
+    form = EvidenceForm.of(item, queries.claim_texts(session, item_id=id_of(item)))
     _check(session, apprenticeship=apprenticeship, form=form, submit=True)
     change_item(session, item=item, expected_version=version, states=EDITABLE, values=_submitted())
     context = Context(viewer, item, apprenticeship, client_addr)
@@ -258,7 +269,7 @@ def set_claims(
         session, apprenticeship=apprenticeship, form=EvidenceForm.of(item, claims), submit=False
     )
     change_item(session, item=item, expected_version=version, states=EDITABLE, values={})
-    sync_claims(session, item_id=item.id or 0, wanted=checked.claims)
+    sync_claims(session, item_id=id_of(item), wanted=checked.claims)
     context = Context(viewer, item, apprenticeship, client_addr)
     record(session, "evidence.claims_changed", context, {"ksb_codes": list(claims)})
     return _done(session, context)
@@ -276,11 +287,15 @@ def add_files(
     """Add files to a draft or referred item; any refused file refuses the whole upload."""
     _may_edit(viewer, apprenticeship)
     _editable(item, None)
-    item_id = item.id or 0
+    item_id = id_of(item)
     _check(
-        session, apprenticeship=apprenticeship, form=EvidenceForm.of(item, {}), submit=False,
-        files=files, existing_files=queries.file_count(session, item_id=item_id),
-    )  # fmt: skip
+        session,
+        apprenticeship=apprenticeship,
+        form=EvidenceForm.of(item, {}),
+        submit=False,
+        files=files,
+        existing_files=queries.file_count(session, item_id=item_id),
+    )
     # No version from the caller, but the database re-checks the state under the bump.
     change_item(session, item=item, expected_version=None, states=EDITABLE, values={})
     context = Context(viewer, item, apprenticeship, client_addr)
@@ -301,12 +316,12 @@ def delete_evidence(
     """Delete a draft with its claims and files; the files go once the deletion commits."""
     ensure_deletable(viewer=viewer, apprenticeship=apprenticeship, item=item)
     _editable(item, version)
-    item_id = item.id or 0
+    item_id = id_of(item)
     # The bump locks the row at the expected version, so a racing edit cannot slip in between.
     draft = (EvidenceState.DRAFT,)
     change_item(session, item=item, expected_version=version, states=draft, values={})
     context = Context(viewer, item, apprenticeship, client_addr)
-    file_ids = [row.id or 0 for row in queries.item_files(session, item_id=item_id)]
+    file_ids = [id_of(row) for row in queries.item_files(session, item_id=item_id)]
     detach_files(session, item_id=item_id, file_ids=file_ids, storage=storage, context=context)
     session.execute(delete(KsbClaim).where(col(KsbClaim.evidence_id) == item_id))
     record(session, "evidence.deleted", context, {"files": len(file_ids)})

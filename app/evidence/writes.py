@@ -89,16 +89,14 @@ def change_item(
 def record(
     session: Session, action: str, context: Context, data: dict[str, Any] | None = None
 ) -> None:
-    audit.record(
+    audit.record_for(
         session,
+        context.apprenticeship,
         action=action,
         actor=context.viewer,
-        target_type="evidence_item",
-        target_id=context.item.id,
-        apprenticeship_id=context.apprenticeship.id,
-        provider_id=context.apprenticeship.provider_id,
         client_addr=context.client_addr,
         data=data,
+        target=("evidence_item", context.item.id),
     )
 
 
@@ -132,9 +130,13 @@ def attach_files(
 
 
 def detach_files(
-    session: Session, *, item_id: int, file_ids: Collection[int], storage: LocalStorage | None,
+    session: Session,
+    *,
+    item_id: int,
+    file_ids: Collection[int],
+    storage: LocalStorage | None,
     context: Context,
-) -> int:  # fmt: skip
+) -> int:
     """Delete file rows; each file is deleted from storage only once that commits."""
     if not file_ids or storage is None:
         return 0

@@ -3,23 +3,21 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from app.gateway.readiness import LABELS, REQUIREMENTS, GatewayFacts, Readiness, readiness
 from app.models import (
+    KSB_KIND_RANK,
     Apprenticeship,
     EvidenceItem,
     EvidenceState,
     GatewayCheck,
     Ksb,
-    KsbKind,
     KsbSignoff,
     User,
+    id_of,
 )
-
-_KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def unsigned_codes(session: Session, *, apprenticeship: Apprenticeship) -> list[
             & (col(KsbSignoff.apprenticeship_id) == apprenticeship.id),
         )
         .where(col(Ksb.standard_id) == apprenticeship.standard_id, col(KsbSignoff.id).is_(None))
-        .order_by(_KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     return list(session.execute(statement).scalars())
 
@@ -99,7 +97,7 @@ def evidence_options(session: Session, *, apprenticeship_id: int) -> list[Eviden
 
 
 def gateway_facts(session: Session, *, apprenticeship: Apprenticeship, today: date) -> GatewayFacts:
-    ticked = ticks(session, apprenticeship_id=apprenticeship.id or 0)
+    ticked = ticks(session, apprenticeship_id=id_of(apprenticeship))
     return GatewayFacts(
         unsigned_codes=unsigned_codes(session, apprenticeship=apprenticeship),
         ticked=frozenset(ticked),
@@ -110,7 +108,7 @@ def gateway_facts(session: Session, *, apprenticeship: Apprenticeship, today: da
 
 def gateway_view(session: Session, *, apprenticeship: Apprenticeship, today: date) -> GatewayView:
     """Everything the gateway page and API show, in three statements."""
-    apprenticeship_id = apprenticeship.id or 0
+    apprenticeship_id = id_of(apprenticeship)
     ticked = ticks(session, apprenticeship_id=apprenticeship_id)
     facts = GatewayFacts(
         unsigned_codes=unsigned_codes(session, apprenticeship=apprenticeship),

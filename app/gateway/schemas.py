@@ -6,13 +6,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.gateway.queries import GatewayView
+from app.models import id_of
+from app.models.base import MAX_INT32
 
 RequirementCode = Literal["employer_declaration", "english", "maths", "time_on_programme"]
 
 
 class TickIn(BaseModel):
     requirement: RequirementCode
-    evidence_id: int = Field(ge=1, le=2**31 - 1)
+    evidence_id: int = Field(ge=1, le=MAX_INT32)
 
 
 class UntickIn(BaseModel):
@@ -50,7 +52,7 @@ class GatewayOut(BaseModel):
             for r in view.requirements
         ]
         return cls(
-            apprenticeship_id=view.apprenticeship.id or 0,
+            apprenticeship_id=id_of(view.apprenticeship),
             status=str(view.apprenticeship.status),
             ready=view.readiness.ready,
             blockers=list(view.readiness.blockers),

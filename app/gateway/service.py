@@ -23,6 +23,7 @@ from app.models import (
     EvidenceState,
     GatewayCheck,
     User,
+    id_of,
     utcnow,
 )
 from app.progress.summaries import refresh_summaries
@@ -72,65 +73,80 @@ def _evidence_of(session: Session, apprenticeship: Apprenticeship, evidence_id: 
     return int(found)
 
 
-def _record(
-    session: Session, action: str, *, viewer: User, apprenticeship: Apprenticeship,
-    data: dict[str, Any], client_addr: str,
-) -> None:  # fmt: skip
-    audit.record(
-        session, action=action, actor=viewer, target_type="apprenticeship",
-        target_id=apprenticeship.id, apprenticeship_id=apprenticeship.id,
-        provider_id=apprenticeship.provider_id, client_addr=client_addr, data=data,
-    )  # fmt: skip
-
-
 def tick_requirement(
-    session: Session, *, viewer: User, apprenticeship: Apprenticeship, requirement: str,
-    evidence_id: int | None, client_addr: str,
-) -> None:  # fmt: skip
+    session: Session,
+    *,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    requirement: str,
+    evidence_id: int | None,
+    client_addr: str,
+) -> None:
     """Tick one requirement with the evidence that shows it; ticking it twice is a 409."""
     _check_open(viewer, apprenticeship)
     code = _requirement(requirement)
     item_id = _evidence_of(session, apprenticeship, evidence_id)
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     values = {
-        "apprenticeship_id": apprenticeship.id, "requirement": code, "evidence_id": item_id,
-        "ticked_by_id": viewer.id, "ticked_at": utcnow(),
-    }  # fmt: skip
+        "apprenticeship_id": apprenticeship.id,
+        "requirement": code,
+        "evidence_id": item_id,
+        "ticked_by_id": viewer.id,
+        "ticked_at": utcnow(),
+    }
     if not insert_once(session, GatewayCheck, values, unique=["apprenticeship_id", "requirement"]):
         raise Conflict(f"{LABELS[code]} is already ticked (perhaps someone has just done it).")
-    data = {"requirement": code, "evidence_id": item_id}
-    _record(session, "gateway.check_ticked", viewer=viewer, apprenticeship=apprenticeship,
-            data=data, client_addr=client_addr)  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    audit.record_for(
+        session,
+        apprenticeship,
+        action="gateway.check_ticked",
+        actor=viewer,
+        client_addr=client_addr,
+        data={"requirement": code, "evidence_id": item_id},
+    )
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
 
 
 def untick_requirement(
-    session: Session, *, viewer: User, apprenticeship: Apprenticeship, requirement: str,
+    session: Session,
+    *,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    requirement: str,
     client_addr: str,
-) -> None:  # fmt: skip
+) -> None:
     _check_open(viewer, apprenticeship)
     code = _requirement(requirement)
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     statement = delete(GatewayCheck).where(
         col(GatewayCheck.apprenticeship_id) == apprenticeship.id,
         col(GatewayCheck.requirement) == code,
     )
     if cast(CursorResult[Any], session.execute(statement)).rowcount != 1:
         raise Conflict(f"{LABELS[code]} is not ticked (perhaps someone has just unticked it).")
-    _record(session, "gateway.check_unticked", viewer=viewer, apprenticeship=apprenticeship,
-            data={"requirement": code}, client_addr=client_addr)  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    audit.record_for(
+        session,
+        apprenticeship,
+        action="gateway.check_unticked",
+        actor=viewer,
+        client_addr=client_addr,
+        data={"requirement": code},
+    )
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
 
 
 def move_to_gateway(
-    session: Session, *, viewer: User, apprenticeship: Apprenticeship, today: date,
+    session: Session,
+    *,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    today: date,
     client_addr: str,
-) -> None:  # fmt: skip
+) -> None:
     """Move to gateway when nothing blocks it; otherwise a 409 that names every blocker."""
     _check_open(viewer, apprenticeship)
-    lock_apprenticeships(
-        session, [apprenticeship.id or 0]
-    )  # facts read after the lock are the ones that count
+    # Facts read after the lock are the ones that count.
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     found = readiness(gateway_facts(session, apprenticeship=apprenticeship, today=today))
     if not found.ready:
         raise GatewayBlocked(found.blockers)
@@ -144,7 +160,12 @@ def move_to_gateway(
     if cast(CursorResult[Any], session.execute(statement)).rowcount != 1:
         raise Conflict("This apprenticeship has just changed status; reload to see it.")
     session.refresh(apprenticeship)
-    _record(session, "apprenticeship.gateway", viewer=viewer, apprenticeship=apprenticeship,
-            data={"from": previous, "months_on_programme": found.months_on_programme},
-            client_addr=client_addr)  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    audit.record_for(
+        session,
+        apprenticeship,
+        action="apprenticeship.gateway",
+        actor=viewer,
+        client_addr=client_addr,
+        data={"from": previous, "months_on_programme": found.months_on_programme},
+    )
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])

@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from app.models.answers import AnsweredRequest
 from app.models.apprenticeships import Apprenticeship, ApprenticeshipStatus
-from app.models.base import utcnow
+from app.models.base import id_of, utcnow
 from app.models.events import Event
 from app.models.evidence import (
     ClaimState,
@@ -19,7 +19,7 @@ from app.models.notifications import NotificationMarker
 from app.models.organisations import Organisation, OrgKind
 from app.models.quality import IqaSample, SampleVerdict
 from app.models.review import KsbSignoff, ReviewDecision
-from app.models.standards import KIND_PREFIX, Duty, DutyKsb, Ksb, KsbKind, Standard
+from app.models.standards import KIND_PREFIX, KSB_KIND_RANK, Duty, DutyKsb, Ksb, KsbKind, Standard
 from app.models.summaries import ApprenticeshipSummary
 from app.models.users import ApiToken, LoginAttempt, OneTimeToken, Role, User, UserSession
 
@@ -27,6 +27,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "KIND_PREFIX",
+    "KSB_KIND_RANK",
     "AnsweredRequest",
     "ApiToken",
     "Apprenticeship",
@@ -58,6 +59,7 @@ __all__ = [
     "Standard",
     "User",
     "UserSession",
+    "id_of",
     "metadata",
     "utcnow",
 ]

@@ -1,9 +1,10 @@
-"""Apprenticeship standards as data: a standard version, its KSBs and its duties."""
+"""Apprenticeship standards as data: a standard version, its KSBs and its duties, and the order
+KSBs are listed in."""
 
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Text, UniqueConstraint, case
+from sqlmodel import Field, SQLModel, col
 
 from app.models.base import enum_field
 
@@ -44,6 +45,10 @@ class Ksb(SQLModel, table=True):
     text: str = Field(sa_type=Text)
     position: int
     external_id: str | None = Field(default=None, max_length=64)
+
+
+# Here, beside the table, so every package lists KSBs alike: K, S, then B (the enum's order).
+KSB_KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 class Duty(SQLModel, table=True):

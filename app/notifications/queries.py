@@ -118,10 +118,19 @@ def list_notifications(session: Session, *, viewer: User, limit: int = PAGE) -> 
 
 
 def _notification(
-    event_id: int, occurred_at: datetime, action: str, data: dict[str, Any] | None,
-    apprenticeship_id: int, target_type: str, target_id: int | None, actor: str | None,
-    apprentice: str, item_id: int | None, title: str | None, unread: bool,
-) -> Notification:  # fmt: skip
+    event_id: int,
+    occurred_at: datetime,
+    action: str,
+    data: dict[str, Any] | None,
+    apprenticeship_id: int,
+    target_type: str,
+    target_id: int | None,
+    actor: str | None,
+    apprentice: str,
+    item_id: int | None,
+    title: str | None,
+    unread: bool,
+) -> Notification:
     data = data or {}
     return Notification(
         id=event_id,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.models.base import MAX_INT32
 from app.notifications.queries import Notification
 
 
@@ -30,7 +31,7 @@ class NotificationsOut(BaseModel):
 class MarkReadIn(BaseModel):
     """Mark read up to this notification id (the newest you were shown); omit for all."""
 
-    up_to: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    up_to: int | None = Field(default=None, ge=0, le=MAX_INT32)
 
 
 class MarkedOut(BaseModel):

@@ -196,16 +196,28 @@ def slipping_dates(
         low, high = start, planned_end + timedelta(days=1)  # `high` is always red
         while low < high:
             middle = low + (high - low) // 2
-            rag = rating(start=start, planned_end=planned_end, today=middle,
-                         signed_off=signed_off, total=total)[2]  # fmt: skip
+            rag = rating(
+                start=start,
+                planned_end=planned_end,
+                today=middle,
+                signed_off=signed_off,
+                total=total,
+            )[2]
             low, high = (low, middle) if worse(rag) else (middle + timedelta(days=1), high)
         return low
 
     return first(lambda rag: rag is not Rag.GREEN), first(lambda rag: rag is Rag.RED)
 
 
-def _reason(start: date, planned_end: date, today: date, signed_off: int, total: int,
-            expected: float, rag: Rag) -> str:  # fmt: skip
+def _reason(
+    start: date,
+    planned_end: date,
+    today: date,
+    signed_off: int,
+    total: int,
+    expected: float,
+    rag: Rag,
+) -> str:
     if today < start:
         return f"Not started yet: the apprenticeship starts on {_long_date(start)}."
     if total == 0:

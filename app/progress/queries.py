@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlmodel import Session, col
 
 from app.models import (
+    KSB_KIND_RANK,
     Apprenticeship,
     ClaimState,
     Duty,
@@ -17,13 +18,10 @@ from app.models import (
     EvidenceState,
     Ksb,
     KsbClaim,
-    KsbKind,
     KsbSignoff,
+    id_of,
 )
 from app.progress.coverage import Coverage, DutyFacts, KsbFacts, compute_coverage
-
-# KSBs are listed K, then S, then B, each kind in the standard's own order.
-_KIND_RANK = case({kind: rank for rank, kind in enumerate(KsbKind)}, value=col(Ksb.kind))
 
 
 def apprenticeship_coverage(
@@ -31,7 +29,7 @@ def apprenticeship_coverage(
 ) -> Coverage:
     """One apprenticeship's coverage: a page of one, so the two views can never disagree."""
     coverages = cohort_coverage(session, apprenticeships=[apprenticeship], today=today)
-    return coverages[_saved_id(apprenticeship)]
+    return coverages[id_of(apprenticeship)]
 
 
 def cohort_coverage(
@@ -40,11 +38,11 @@ def cohort_coverage(
     """Coverage of each apprenticeship on a page, in two statements whatever the page holds."""
     if not apprenticeships:
         return {}
-    facts = ksb_facts(session, [_saved_id(a) for a in apprenticeships])
+    facts = ksb_facts(session, [id_of(a) for a in apprenticeships])
     duties = _duty_facts(session, {a.standard_id for a in apprenticeships})
     return {
-        _saved_id(a): compute_coverage(
-            ksbs=facts.get(_saved_id(a), ()),
+        id_of(a): compute_coverage(
+            ksbs=facts.get(id_of(a), ()),
             duties=duties.get(a.standard_id, ()),
             start=a.start_date,
             planned_end=a.planned_end_date,
@@ -52,12 +50,6 @@ def cohort_coverage(
         )
         for a in apprenticeships
     }
-
-
-def _saved_id(apprenticeship: Apprenticeship) -> int:
-    if apprenticeship.id is None:
-        raise ValueError("Coverage needs an apprenticeship that has been saved.")
-    return apprenticeship.id
 
 
 def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -120,7 +112,7 @@ def ksb_facts(session: Session, apprenticeship_ids: Sequence[int]) -> dict[int, 
             ),
         )
         .where(apprenticeship_id.in_(apprenticeship_ids))
-        .order_by(apprenticeship_id, _KIND_RANK, col(Ksb.position), ksb_id)
+        .order_by(apprenticeship_id, KSB_KIND_RANK, col(Ksb.position), ksb_id)
     )
     facts: dict[int, list[KsbFacts]] = defaultdict(list)
     # Session.execute rather than exec: SQLModel's typed select() stops at four columns.
@@ -149,7 +141,7 @@ def _duty_facts(
         .outerjoin(Ksb, col(Ksb.id) == col(DutyKsb.ksb_id))
         .where(col(Duty.standard_id).in_(standard_ids))
         .order_by(col(Duty.standard_id), col(Duty.position), col(Duty.id))
-        .order_by(_KIND_RANK, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     heads: dict[int, tuple[int, str, str]] = {}  # duty id -> (standard id, code, text)
     codes: dict[int, list[str]] = defaultdict(list)

@@ -1,10 +1,11 @@
-"""Keeps apprenticeship_summary current: called in the same transaction as every change."""
+"""Keeps apprenticeship_summary current: called in the same transaction as every change; and
+the summary's KSB tally as columns to read."""
 
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, Row, case, delete, func, insert, select
 from sqlmodel import Session, col
 
 from app.db import lock_apprenticeships
@@ -18,6 +19,19 @@ from app.models import (
 )
 from app.progress.coverage import ksb_state, slipping_dates, tally
 from app.progress.queries import count_where, ksb_facts
+
+# The summary's counts in Tally's field order, for a select that outer-joins the summary: one
+# not written yet reads as zeros.
+SUMMARY_TALLY: tuple[ColumnElement[int], ...] = tuple(
+    func.coalesce(col(column), 0)
+    for column in (
+        ApprenticeshipSummary.ksb_total,
+        ApprenticeshipSummary.not_started,
+        ApprenticeshipSummary.claimed,
+        ApprenticeshipSummary.evidenced,
+        ApprenticeshipSummary.signed_off,
+    )
+)
 
 
 def refresh_summaries(session: Session, *, apprenticeship_ids: Collection[int]) -> None:
@@ -79,9 +93,13 @@ def _plans(session: Session, ids: list[int]) -> dict[int, Row[Any]]:
     """What the summary copies from each apprenticeship row, and the dates its pace runs on."""
     a = Apprenticeship
     statement = select(
-        col(a.id), col(a.provider_id), col(a.tutor_id), col(a.status), col(a.start_date),
+        col(a.id),
+        col(a.provider_id),
+        col(a.tutor_id),
+        col(a.status),
+        col(a.start_date),
         col(a.planned_end_date),
-    ).where(col(a.id).in_(ids))  # fmt: skip
+    ).where(col(a.id).in_(ids))
     return {row.id: row for row in session.execute(statement)}
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app.auth.policy import iqa_scope
+from app.auth.policy import iqa_scope, is_sampler
 from app.models import (
     Apprenticeship,
     EvidenceItem,
@@ -99,7 +99,7 @@ def get_decision(session: Session, *, viewer: User, decision_id: int) -> Decisio
 
 def provider_tutors(session: Session, *, viewer: User) -> list[tuple[int, str]]:
     """The tutors of the IQA's provider, for the filter."""
-    if viewer.role != Role.IQA:
+    if not is_sampler(viewer):
         return []
     statement = (
         sa_select(col(User.id), col(User.name))

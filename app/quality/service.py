@@ -3,9 +3,10 @@
 from sqlmodel import Session
 
 from app import audit
+from app.auth.policy import can_sample
 from app.db import insert_once
 from app.errors import Conflict, FieldErrors, Forbidden
-from app.models import IqaSample, Role, SampleVerdict, User, utcnow
+from app.models import IqaSample, SampleVerdict, User, utcnow
 from app.quality.queries import DecisionRow
 
 COMMENT_MAX = 4_000
@@ -27,22 +28,35 @@ def _checked(verdict: str, comment: str | None) -> tuple[SampleVerdict, str]:
 
 
 def sample_decision(
-    session: Session, *, viewer: User, decision: DecisionRow, verdict: str, comment: str | None,
+    session: Session,
+    *,
+    viewer: User,
+    decision: DecisionRow,
+    verdict: str,
+    comment: str | None,
     client_addr: str,
-) -> None:  # fmt: skip
+) -> None:
     """Agree or disagree with a decision (a comment is required to disagree); a second is 409."""
-    if viewer.role != Role.IQA:
+    if not can_sample(viewer, decision):
         raise Forbidden("Only quality assurance staff sample decisions.")
     checked, text = _checked(verdict, comment)
     values = {
-        "decision_id": decision.id, "sampled_by_id": viewer.id, "verdict": checked.value,
-        "comment": text, "sampled_at": utcnow(),
-    }  # fmt: skip
+        "decision_id": decision.id,
+        "sampled_by_id": viewer.id,
+        "verdict": checked.value,
+        "comment": text,
+        "sampled_at": utcnow(),
+    }
     if not insert_once(session, IqaSample, values, unique=["decision_id"]):
         raise Conflict(ALREADY)
     audit.record(
-        session, action="iqa.sampled", actor=viewer, target_type="review_decision",
-        target_id=decision.id, apprenticeship_id=decision.apprenticeship_id,
-        provider_id=decision.provider_id, client_addr=client_addr,
+        session,
+        action="iqa.sampled",
+        actor=viewer,
+        target_type="review_decision",
+        target_id=decision.id,
+        apprenticeship_id=decision.apprenticeship_id,
+        provider_id=decision.provider_id,
+        client_addr=client_addr,
         data={"verdict": checked.value, "comment": text, "reviewer_id": decision.reviewer_id},
-    )  # fmt: skip
+    )

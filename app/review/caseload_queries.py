@@ -19,6 +19,7 @@ from app.auth.policy import caseload_scope, per_viewer
 from app.models import Apprenticeship, ApprenticeshipSummary, Organisation, User
 from app.progress.charts import BarChart, stacked_bars
 from app.progress.coverage import Progress, Rag, Tally, progress
+from app.progress.summaries import SUMMARY_TALLY
 from app.review.timing import as_utc, waited
 
 Apprentice = aliased(User)
@@ -61,18 +62,18 @@ def _statement(viewer: User) -> Select[*tuple[Any, ...]]:
     zero = 0
     return (
         sa_select(
-            col(Apprenticeship.id), col(Apprentice.name), col(Employer.id), col(Employer.name),
-            col(Apprenticeship.status), col(Apprenticeship.start_date),
+            col(Apprenticeship.id),
+            col(Apprentice.name),
+            col(Employer.id),
+            col(Employer.name),
+            col(Apprenticeship.status),
+            col(Apprenticeship.start_date),
             col(Apprenticeship.planned_end_date),
-            func.coalesce(col(summary.ksb_total), zero),
-            func.coalesce(col(summary.not_started), zero),
-            func.coalesce(col(summary.claimed), zero),
-            func.coalesce(col(summary.evidenced), zero),
-            func.coalesce(col(summary.signed_off), zero),
             func.coalesce(col(summary.items_awaiting_review), zero),
             col(summary.oldest_awaiting_since),
             func.coalesce(col(summary.items_referred), zero),
             col(summary.last_activity_at),
+            *SUMMARY_TALLY,
         )
         .join(Apprentice, col(Apprentice.id) == Apprenticeship.apprentice_id)
         .join(Employer, col(Employer.id) == Apprenticeship.employer_id)
@@ -80,7 +81,7 @@ def _statement(viewer: User) -> Select[*tuple[Any, ...]]:
         .outerjoin(summary, col(summary.apprenticeship_id) == Apprenticeship.id)
         .where(caseload_scope(viewer))
         .order_by(col(Apprentice.name), col(Apprenticeship.id))
-    )  # fmt: skip
+    )
 
 
 def caseload_rows(
@@ -91,14 +92,37 @@ def caseload_rows(
 
 
 def _row(raw: Sequence[Any], today: date, now: datetime) -> CaseloadRow:
-    (apprenticeship_id, name, employer_id, employer_name, status, start, end, total, not_started,
-     claimed, evidenced, signed_off, awaiting, oldest, referred, last_activity) = raw  # fmt: skip
-    tally = Tally(total, not_started, claimed, evidenced, signed_off)
+    (
+        apprenticeship_id,
+        name,
+        employer_id,
+        employer_name,
+        status,
+        start,
+        end,
+        awaiting,
+        oldest,
+        referred,
+        last_activity,
+        *counts,
+    ) = raw
+    tally = Tally(*map(int, counts))
     pace, bar = _pace_and_bar(name, start, end, today, tally)
     return CaseloadRow(
-        apprenticeship_id, name, employer_id, employer_name, str(status), tally, int(awaiting),
-        oldest, waited(oldest, now) if awaiting else "", int(referred), last_activity, pace, bar,
-    )  # fmt: skip
+        apprenticeship_id,
+        name,
+        employer_id,
+        employer_name,
+        str(status),
+        tally,
+        int(awaiting),
+        oldest,
+        waited(oldest, now) if awaiting else "",
+        int(referred),
+        last_activity,
+        pace,
+        bar,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -107,8 +131,9 @@ def _pace_and_bar(
 ) -> tuple[Progress, BarChart]:
     """Pure, and the same on every view of a caseload until something is signed off or a day
     passes: worked out once (a tutor opens their caseload many times a day)."""
-    pace = progress(start=start, planned_end=end, today=today, signed_off=tally.signed_off,
-                    total=tally.total)  # fmt: skip
+    pace = progress(
+        start=start, planned_end=end, today=today, signed_off=tally.signed_off, total=tally.total
+    )
     return pace, stacked_bars([("", name, tally)], label_width=0, plot_width=120)
 
 

@@ -19,6 +19,7 @@ from app.models import (
     Ksb,
     KsbSignoff,
     User,
+    id_of,
 )
 from app.progress.coverage import KsbFacts, KsbState, ksb_state
 from app.progress.queries import ksb_facts
@@ -63,8 +64,13 @@ def review_queue(
     )
     statement = (
         sa_select(
-            col(EvidenceItem.id), col(EvidenceItem.title), col(EvidenceItem.kind),
-            col(EvidenceItem.version), since, col(Apprenticeship.id), col(Apprentice.name),
+            col(EvidenceItem.id),
+            col(EvidenceItem.title),
+            col(EvidenceItem.kind),
+            col(EvidenceItem.version),
+            since,
+            col(Apprenticeship.id),
+            col(Apprentice.name),
             review_scope(viewer),
         )
         .join(Apprenticeship, col(Apprenticeship.id) == EvidenceItem.apprenticeship_id)
@@ -72,7 +78,7 @@ def review_queue(
         .where(*conditions)
         .order_by(since, col(EvidenceItem.id))
         .limit(limit)
-    )  # fmt: skip
+    )
     rows = session.execute(statement).all()
     codes = claim_codes(session, [row[0] for row in rows])
     count = (
@@ -85,14 +91,22 @@ def review_queue(
     return Queue(
         [
             QueueRow(
-                item_id, title, EvidenceKind(kind), version, waiting, apprenticeship_id, name,
-                bool(decidable), codes.get(item_id, []), waited(waiting, now),
+                item_id,
+                title,
+                EvidenceKind(kind),
+                version,
+                waiting,
+                apprenticeship_id,
+                name,
+                bool(decidable),
+                codes.get(item_id, []),
+                waited(waiting, now),
                 waited_seconds(waiting, now),
             )
             for item_id, title, kind, version, waiting, apprenticeship_id, name, decidable in rows
         ],
         total,
-    )  # fmt: skip
+    )
 
 
 def visible_items(
@@ -160,7 +174,7 @@ def _signoffs(session: Session, apprenticeship_id: int) -> dict[int, SignoffInfo
 
 def grid_rows(session: Session, *, apprenticeship: Apprenticeship) -> list[GridRow]:
     """Every KSB, K then S then B in the standard's order, in three statements."""
-    apprenticeship_id = apprenticeship.id or 0
+    apprenticeship_id = id_of(apprenticeship)
     facts = {f.code: f for f in ksb_facts(session, [apprenticeship_id]).get(apprenticeship_id, [])}
     signoffs = _signoffs(session, apprenticeship_id)
     return [
@@ -178,7 +192,7 @@ def _row(ksb: Ksb, facts: dict[str, KsbFacts], signoffs: dict[int, SignoffInfo])
         pending_claims=fact.pending_claims,
         confirmed_claims=fact.confirmed_claims,
         rejected_claims=fact.rejected_claims,
-        signoff=signoffs.get(ksb.id or 0),
+        signoff=signoffs.get(id_of(ksb)),
     )
 
 

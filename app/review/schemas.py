@@ -33,8 +33,9 @@ class DecisionForm(BaseModel):
             for name, value in fields.items()
             if name.startswith("claim-") and value in ("confirm", "reject")
         }
-        return cls(outcome=fields.get("outcome", ""), feedback=fields.get("feedback", ""),
-                   claims=claims)  # fmt: skip
+        return cls(
+            outcome=fields.get("outcome", ""), feedback=fields.get("feedback", ""), claims=claims
+        )
 
     def verdict(self) -> Verdict:
         # Anything but accept or refer is refused by the decision's checks, with a message.
@@ -98,13 +99,17 @@ class SignoffRowOut(BaseModel):
     def of(cls, row: GridRow) -> "SignoffRowOut":
         signoff = row.signoff
         return cls(
-            code=row.code, kind=row.kind, text=row.text, state=row.state,
-            pending_claims=row.pending_claims, confirmed_claims=row.confirmed_claims,
+            code=row.code,
+            kind=row.kind,
+            text=row.text,
+            state=row.state,
+            pending_claims=row.pending_claims,
+            confirmed_claims=row.confirmed_claims,
             rejected_claims=row.rejected_claims,
             signed_off_by=signoff.signed_by if signoff else None,
             signed_off_at=signoff.signed_at if signoff else None,
             override_reason=signoff.override_reason if signoff else None,
-        )  # fmt: skip
+        )
 
 
 class SignoffGridOut(BaseModel):
@@ -155,10 +160,16 @@ class CaseloadRowOut(BaseModel):
     @classmethod
     def of(cls, row: CaseloadRow) -> "CaseloadRowOut":
         return cls(
-            apprenticeship_id=row.apprenticeship_id, apprentice_name=row.apprentice_name,
-            employer_id=row.employer_id, employer_name=row.employer_name, status=row.status,
-            ksbs=TallyOut.model_validate(row.tally), items_awaiting_review=row.awaiting,
-            oldest_awaiting_since=row.oldest_awaiting_since, items_referred=row.referred,
-            last_activity_at=row.last_activity_at, rag=row.progress.rag,
+            apprenticeship_id=row.apprenticeship_id,
+            apprentice_name=row.apprentice_name,
+            employer_id=row.employer_id,
+            employer_name=row.employer_name,
+            status=row.status,
+            ksbs=TallyOut.model_validate(row.tally),
+            items_awaiting_review=row.awaiting,
+            oldest_awaiting_since=row.oldest_awaiting_since,
+            items_referred=row.referred,
+            last_activity_at=row.last_activity_at,
+            rag=row.progress.rag,
             rag_reason=row.progress.reason,
-        )  # fmt: skip
+        )

@@ -24,6 +24,7 @@ from app.models import (
     KsbClaim,
     ReviewDecision,
     User,
+    id_of,
 )
 from app.progress.summaries import refresh_summaries
 
@@ -133,21 +134,30 @@ def _write_claims(
 
 
 def _apply(
-    session: Session, *, viewer: User, target: ItemToDecide, verdict: Verdict,
-    claims: Mapping[str, KsbClaim], states: Mapping[str, ClaimState], client_addr: str,
-) -> ReviewDecision:  # fmt: skip
+    session: Session,
+    *,
+    viewer: User,
+    target: ItemToDecide,
+    verdict: Verdict,
+    claims: Mapping[str, KsbClaim],
+    states: Mapping[str, ClaimState],
+    client_addr: str,
+) -> ReviewDecision:
     item = target.item
     try:
         change_item(
-            session, item=item, expected_version=target.version,
-            states=(EvidenceState.SUBMITTED,), values={"state": OUTCOMES[verdict.outcome]},
-        )  # fmt: skip
+            session,
+            item=item,
+            expected_version=target.version,
+            states=(EvidenceState.SUBMITTED,),
+            values={"state": OUTCOMES[verdict.outcome]},
+        )
     except Conflict as exc:
         raise Conflict(STALE) from exc
     _write_claims(session, claims, states)
     decision = ReviewDecision(
-        evidence_id=item.id or 0,
-        reviewer_id=viewer.id or 0,
+        evidence_id=id_of(item),
+        reviewer_id=id_of(viewer),
         outcome=OUTCOMES[verdict.outcome].value,
         feedback=verdict.feedback.strip(),
     )
@@ -176,21 +186,26 @@ def decide_items(
         raise ValueError("one verdict per item")
     for target in targets:
         _check_item(viewer, target)
-    claims = _claims_of(session, [t.item.id or 0 for t in targets])
+    claims = _claims_of(session, [id_of(t.item) for t in targets])
     states = [
-        _check_verdict(v, claims[t.item.id or 0]) for t, v in zip(targets, verdicts, strict=True)
+        _check_verdict(v, claims[id_of(t.item)]) for t, v in zip(targets, verdicts, strict=True)
     ]
     # Rows are locked in id order, so two overlapping batches cannot deadlock.
-    order = sorted(range(len(targets)), key=lambda i: targets[i].item.id or 0)
+    order = sorted(range(len(targets)), key=lambda i: id_of(targets[i].item))
     decisions = [
         _apply(
-            session, viewer=viewer, target=targets[i], verdict=verdicts[i],
-            claims=claims[targets[i].item.id or 0], states=states[i], client_addr=client_addr,
+            session,
+            viewer=viewer,
+            target=targets[i],
+            verdict=verdicts[i],
+            claims=claims[id_of(targets[i].item)],
+            states=states[i],
+            client_addr=client_addr,
         )
         for i in order
-    ]  # fmt: skip
+    ]
     session.flush()
-    refresh_summaries(session, apprenticeship_ids=[t.apprenticeship.id or 0 for t in targets])
+    refresh_summaries(session, apprenticeship_ids=[id_of(t.apprenticeship) for t in targets])
     return decisions
 
 

@@ -25,6 +25,7 @@ from app.models import (
     KsbClaim,
     KsbSignoff,
     User,
+    id_of,
     utcnow,
 )
 from app.progress.summaries import refresh_summaries
@@ -77,19 +78,23 @@ def _signed_off(session: Session, *, apprenticeship_id: int, ksb_id: int) -> boo
 
 
 def _record(
-    session: Session, action: str, *, viewer: User, apprenticeship: Apprenticeship, ksb: Ksb,
-    data: dict[str, Any], client_addr: str,
-) -> None:  # fmt: skip
-    audit.record(
+    session: Session,
+    action: str,
+    *,
+    viewer: User,
+    apprenticeship: Apprenticeship,
+    ksb: Ksb,
+    data: dict[str, Any],
+    client_addr: str,
+) -> None:
+    audit.record_for(
         session,
+        apprenticeship,
         action=action,
         actor=viewer,
-        target_type="ksb",
-        target_id=ksb.id,
-        apprenticeship_id=apprenticeship.id,
-        provider_id=apprenticeship.provider_id,
         client_addr=client_addr,
         data={"code": ksb.code, **data},
+        target=("ksb", ksb.id),
     )
 
 
@@ -105,8 +110,8 @@ def sign_off_ksb(
     """Sign a KSB off: it needs a confirmed claim, or a reason for signing off without one."""
     ksb = _ksb(session, viewer=viewer, apprenticeship=apprenticeship, code=code)
     reason = _reason(override_reason, "override_reason", required=None)
-    apprenticeship_id, ksb_id = apprenticeship.id or 0, ksb.id or 0
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    apprenticeship_id, ksb_id = id_of(apprenticeship), id_of(ksb)
+    lock_apprenticeships(session, [apprenticeship_id])
     if _signed_off(session, apprenticeship_id=apprenticeship_id, ksb_id=ksb_id):
         raise Conflict(ALREADY.format(code=ksb.code))
     if not reason and not confirmed_claims(
@@ -124,9 +129,14 @@ def sign_off_ksb(
     if not insert_once(session, KsbSignoff, values, unique=["apprenticeship_id", "ksb_id"]):
         raise Conflict(ALREADY.format(code=ksb.code))
     _record(
-        session, "ksb.signed_off", viewer=viewer, apprenticeship=apprenticeship, ksb=ksb,
-        data={"override_reason": reason}, client_addr=client_addr,
-    )  # fmt: skip
+        session,
+        "ksb.signed_off",
+        viewer=viewer,
+        apprenticeship=apprenticeship,
+        ksb=ksb,
+        data={"override_reason": reason},
+        client_addr=client_addr,
+    )
     refresh_summaries(session, apprenticeship_ids=[apprenticeship_id])
 
 
@@ -142,7 +152,7 @@ def revoke_signoff(
     """Remove a KSB's sign-off; the event keeps who signed it off, who revoked it and why."""
     ksb = _ksb(session, viewer=viewer, apprenticeship=apprenticeship, code=code)
     why = _reason(reason, "reason", required="Say why the sign-off is being revoked.")
-    lock_apprenticeships(session, [apprenticeship.id or 0])
+    lock_apprenticeships(session, [id_of(apprenticeship)])
     statement = delete(KsbSignoff).where(
         col(KsbSignoff.apprenticeship_id) == apprenticeship.id, col(KsbSignoff.ksb_id) == ksb.id
     )
@@ -150,7 +160,12 @@ def revoke_signoff(
     if result.rowcount != 1:
         raise Conflict(f"{ksb.code} is not signed off (perhaps someone has just revoked it).")
     _record(
-        session, "ksb.signoff_revoked", viewer=viewer, apprenticeship=apprenticeship, ksb=ksb,
-        data={"reason": why}, client_addr=client_addr,
-    )  # fmt: skip
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+        session,
+        "ksb.signoff_revoked",
+        viewer=viewer,
+        apprenticeship=apprenticeship,
+        ksb=ksb,
+        data={"reason": why},
+        client_addr=client_addr,
+    )
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])

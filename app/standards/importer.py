@@ -44,6 +44,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from app.models import id_of
 from app.models.standards import Duty, DutyKsb, Ksb, Standard
 from app.standards.formats import StandardData, StandardFileError, Where, parse_json
 
@@ -150,9 +151,8 @@ def _insert_standard(session: Session, *, standard: StandardData, digest: str) -
     )
     session.add(row)
     session.flush()  # the KSB and duty rows need its id
-    assert row.id is not None
-    _insert_ksbs_and_duties(session, standard_id=row.id, standard=standard)
-    return row.id
+    _insert_ksbs_and_duties(session, standard_id=id_of(row), standard=standard)
+    return id_of(row)
 
 
 def _insert_ksbs_and_duties(session: Session, *, standard_id: int, standard: StandardData) -> None:

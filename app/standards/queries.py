@@ -5,13 +5,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models.standards import Duty, DutyKsb, Ksb, KsbKind, Standard
-
-# Knowledge, then skills, then behaviours: the order a standard is published in.
-_KIND_ORDER = case(*((col(Ksb.kind) == kind, i) for i, kind in enumerate(KsbKind)))
+from app.models import id_of
+from app.models.standards import KSB_KIND_RANK, Duty, DutyKsb, Ksb, Standard
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ def list_standards(session: Session) -> list[StandardSummary]:
     duty_count = select(func.count()).where(Duty.standard_id == Standard.id).scalar_subquery()
     rows = session.exec(select(Standard, ksb_count, duty_count)).all()
     summaries = [
-        StandardSummary(s.id or 0, s.reference, s.version, s.title, s.level, ksbs or 0, duties or 0)
+        StandardSummary(id_of(s), s.reference, s.version, s.title, s.level, ksbs or 0, duties or 0)
         for s, ksbs, duties in rows
     ]
     return sorted(summaries, key=lambda s: (s.reference, _version_key(s.version)))
@@ -49,7 +47,7 @@ def get_standard(session: Session, standard_id: int) -> Standard | None:
 def standard_ksbs(session: Session, standard_id: int) -> list[Ksb]:
     """The standard's KSBs: knowledge, skills, behaviours, each in published order."""
     statement = (
-        select(Ksb).where(Ksb.standard_id == standard_id).order_by(_KIND_ORDER, col(Ksb.position))
+        select(Ksb).where(Ksb.standard_id == standard_id).order_by(KSB_KIND_RANK, col(Ksb.position))
     )
     return list(session.exec(statement).all())
 
@@ -64,7 +62,7 @@ def standard_duties(session: Session, standard_id: int) -> list[tuple[Duty, list
         .join(Ksb, col(Ksb.id) == DutyKsb.ksb_id)
         .join(Duty, col(Duty.id) == DutyKsb.duty_id)
         .where(Duty.standard_id == standard_id)
-        .order_by(_KIND_ORDER, col(Ksb.position))
+        .order_by(KSB_KIND_RANK, col(Ksb.position))
     ).all()
     codes: defaultdict[int | None, list[str]] = defaultdict(list)
     for duty_id, code in links:

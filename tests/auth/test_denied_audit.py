@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.auth import denied
 from app.main import create_app
-from app.models import utcnow
+from app.models import id_of, utcnow
 from app.settings import Settings
 from tests.admin_world import World, events, make_world, signed_in
 from tests.factories import bearer, make_api_token
@@ -140,7 +140,7 @@ def test_the_next_event_after_a_flood_counts_what_was_left_out(
     later = utcnow() + timedelta(seconds=61)
     monkeypatch.setattr(denied, "utcnow", lambda: later)
     limited.get("/admin/employers")
-    recorded = sorted(events(session, DENIED), key=lambda event: event.id or 0)
+    recorded = sorted(events(session, DENIED), key=id_of)
     assert len(recorded) == 4
     assert recorded[-1].data["suppressed"] == 2
     assert "suppressed" not in recorded[0].data

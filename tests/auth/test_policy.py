@@ -86,6 +86,10 @@ def check_agreement(session: Session, viewer: User) -> None:
         ).all()
     )
     assert listed == {a.id for a in everything if policy.can_see_apprenticeship(viewer, a)}
+    sampled = set(
+        session.exec(select(col(Apprenticeship.id)).where(policy.iqa_scope(viewer))).all()
+    )
+    assert sampled == {a.id for a in everything if policy.can_sample(viewer, a)}
     refresh_summaries(session, apprenticeship_ids=[a.id for a in everything if a.id])
     summarised = set(
         session.exec(

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from app.models import KsbClaim
+from app.models import KsbClaim, id_of
 from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
@@ -54,9 +54,9 @@ def setup(session: Session) -> Setup:
     claim = session.exec(select(KsbClaim).where(KsbClaim.evidence_id == item.id)).one()
     claim.justification = "I explained the fault to the user."
     session.add_all([item, claim])
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
     session.commit()
-    return Setup(tutor.email, apprentice.email, apprenticeship.id or 0, item.id or 0)
+    return Setup(tutor.email, apprentice.email, id_of(apprenticeship), id_of(item))
 
 
 def signed_in(browser, live_server: str, email: str):  # type: ignore[no-untyped-def]

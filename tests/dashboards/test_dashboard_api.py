@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.models import id_of
 from tests.dashboards.world import DashWorld
 from tests.factories import bearer, make_api_token
 
@@ -22,7 +23,7 @@ def get(client: TestClient, session: Session, user_id: int, path: str):  # type:
 def test_the_employer_json_lists_own_apprentices_with_progress(
     client: TestClient, session: Session, world: DashWorld
 ) -> None:
-    response = get(client, session, world.manager.id or 0, "/api/v1/dashboards/employer")
+    response = get(client, session, id_of(world.manager), "/api/v1/dashboards/employer")
     assert response.status_code == 200
     body = response.json()
     names = [row["apprentice_name"] for row in body["apprentices"]]
@@ -40,7 +41,7 @@ def test_the_employer_json_takes_the_filters(
     client: TestClient, session: Session, world: DashWorld
 ) -> None:
     path = "/api/v1/dashboards/employer?rag=red"
-    body = get(client, session, world.manager.id or 0, path).json()
+    body = get(client, session, id_of(world.manager), path).json()
     assert body["filters"] == {"rag": "red"}
     assert [row["apprentice_name"] for row in body["apprentices"]] == ["Bob Behind"]
 
@@ -48,7 +49,7 @@ def test_the_employer_json_takes_the_filters(
 def test_the_heatmap_json_gives_each_ksb_state(
     client: TestClient, session: Session, world: DashWorld
 ) -> None:
-    body = get(client, session, world.manager.id or 0, "/api/v1/dashboards/employer/heatmap").json()
+    body = get(client, session, id_of(world.manager), "/api/v1/dashboards/employer/heatmap").json()
     assert body["codes"] == ["K1", "K2", "S1", "B1"]
     assert body["rows"][0]["states"] == {
         "K1": "signed_off",
@@ -62,7 +63,7 @@ def test_the_heatmap_json_gives_each_ksb_state(
 def test_the_provider_json_has_histogram_risk_queues_and_statuses(
     client: TestClient, session: Session, world: DashWorld
 ) -> None:
-    response = get(client, session, world.iqa.id or 0, "/api/v1/dashboards/provider")
+    response = get(client, session, id_of(world.iqa), "/api/v1/dashboards/provider")
     assert response.status_code == 200
     body = response.json()
     assert body["total"] == 3
@@ -78,14 +79,14 @@ def test_the_provider_json_has_histogram_risk_queues_and_statuses(
 def test_the_employer_json_is_forbidden_to_a_tutor(
     client: TestClient, session: Session, world: DashWorld
 ) -> None:
-    response = get(client, session, world.tutor.id or 0, "/api/v1/dashboards/employer")
+    response = get(client, session, id_of(world.tutor), "/api/v1/dashboards/employer")
     assert response.status_code == 403
 
 
 def test_the_provider_json_is_forbidden_to_an_employer(
     client: TestClient, session: Session, world: DashWorld
 ) -> None:
-    response = get(client, session, world.manager.id or 0, "/api/v1/dashboards/provider")
+    response = get(client, session, id_of(world.manager), "/api/v1/dashboards/provider")
     assert response.status_code == 403
 
 
@@ -94,6 +95,6 @@ def test_another_providers_admin_gets_only_their_own_figures(
 ) -> None:
     assert world.other_provider_admin is not None
     path = "/api/v1/dashboards/provider"
-    body = get(client, session, world.other_provider_admin.id or 0, path).json()
+    body = get(client, session, id_of(world.other_provider_admin), path).json()
     assert body["total"] == 1
     assert [r["apprentice_name"] for r in body["at_risk"]] == ["Pia Provider"]

@@ -98,9 +98,16 @@ def test_code_order_puts_knowledge_skills_behaviours_then_numbers() -> None:
 
 
 def test_formula_cells_are_quoted() -> None:
-    assert [safe_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "Ann", None, 3)] == [
-        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "Ann", "", "3",
-    ]  # fmt: skip
+    cells = {
+        "=1+1": "'=1+1",
+        "+1": "'+1",
+        "-1": "'-1",
+        "@SUM(A1)": "'@SUM(A1)",
+        "Ann": "Ann",
+        None: "",
+        3: "3",
+    }
+    assert {value: safe_cell(value) for value in cells} == cells
 
 
 def test_csv_quotes_commas_and_quotes_properly() -> None:

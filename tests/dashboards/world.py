@@ -48,9 +48,14 @@ def named_user(session: Session, org: Organisation, role: str, name: str) -> Use
 
 
 def add_apprentice(
-    session: Session, world: DashWorld, name: str, *, employer: Organisation | None = None,
-    start_days_ago: int = 365, end_in_days: int = 365,
-) -> Apprenticeship:  # fmt: skip
+    session: Session,
+    world: DashWorld,
+    name: str,
+    *,
+    employer: Organisation | None = None,
+    start_days_ago: int = 365,
+    end_in_days: int = 365,
+) -> Apprenticeship:
     """An apprentice of the world's provider, half-way through by default."""
     employer = employer or world.employer
     apprentice = named_user(session, employer, "apprentice", name)
@@ -72,26 +77,35 @@ def add_apprentice(
 
 
 def signoff_event(
-    session: Session, apprenticeship: Apprenticeship, code: str, when: datetime,
+    session: Session,
+    apprenticeship: Apprenticeship,
+    code: str,
+    when: datetime,
     action: str = "ksb.signed_off",
-) -> None:  # fmt: skip
+) -> None:
     """The event the review service writes with a sign-off, at a chosen time."""
     session.add(
         Event(
-            occurred_at=when, action=action, target_type="ksb", target_id=None,
-            apprenticeship_id=apprenticeship.id, provider_id=apprenticeship.provider_id,
+            occurred_at=when,
+            action=action,
+            target_type="ksb",
+            target_id=None,
+            apprenticeship_id=apprenticeship.id,
+            provider_id=apprenticeship.provider_id,
             data={"code": code},
         )
-    )  # fmt: skip
+    )
     session.flush()
 
 
 def on_track(session: Session, world: DashWorld, apprenticeship: Apprenticeship) -> None:
     """K1 and S1 signed off (50%, half-way through: green), K2 claimed and waiting."""
     make_evidence(
-        session, apprenticeship=apprenticeship, state="accepted",
+        session,
+        apprenticeship=apprenticeship,
+        state="accepted",
         claims={"K1": "confirmed", "S1": "confirmed"},
-    )  # fmt: skip
+    )
     make_evidence(
         session, apprenticeship=apprenticeship, state="submitted", claims={"K2": "claimed"}
     )
@@ -129,11 +143,15 @@ def make_dash_world(session: Session) -> DashWorld:
     other_employer = make_employer(session, other_provider)
     other_tutor = named_user(session, other_provider, "tutor", "Tim Tutor")
     world.other_provider_apprenticeship = make_apprenticeship(
-        session, standard=standard, provider=other_provider, employer=other_employer,
+        session,
+        standard=standard,
+        provider=other_provider,
+        employer=other_employer,
         apprentice=named_user(session, other_employer, "apprentice", "Pia Provider"),
-        tutor=other_tutor, start=date.today() - timedelta(days=700),
+        tutor=other_tutor,
+        start=date.today() - timedelta(days=700),
         planned_end=date.today() + timedelta(days=30),
-    )  # fmt: skip
+    )
     refresh(session)
     return world
 

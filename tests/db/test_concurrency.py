@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
 from app.db import open_session
-from app.models import Organisation
+from app.models import Organisation, id_of
 
 THREADS = 8
 ROUNDS = 200
@@ -30,8 +30,7 @@ def test_concurrent_increments_lose_no_update(engine: Engine) -> None:
         org = Organisation(name="0", kind="provider")
         session.add(org)
         session.commit()
-        assert org.id is not None
-        org_id = org.id
+        org_id = id_of(org)
     errors: list[BaseException] = []
 
     def worker() -> None:

@@ -117,11 +117,15 @@ def test_0005_fills_the_summary_copies_and_slipping_days_from_existing_rows(
         standard = make_standard(session)
         for n, signed in enumerate((0, 1, 4)):
             apprenticeship = make_apprenticeship(
-                session, standard=standard, provider=provider, employer=employer,
+                session,
+                standard=standard,
+                provider=provider,
+                employer=employer,
                 apprentice=make_user(session, employer, "apprentice"),
                 tutor=tutor if n else None,
-                start=date(2026, 1, 1), planned_end=date(2027, 12, 31),
-            )  # fmt: skip
+                start=date(2026, 1, 1),
+                planned_end=date(2027, 12, 31),
+            )
             for code in ("K1", "K2", "S1", "B1")[:signed]:
                 sign_off(session, apprenticeship, code, tutor)
         ids = [a for a in session.exec(select(col(Apprenticeship.id))) if a is not None]

@@ -5,6 +5,7 @@ from sqlmodel import Session
 
 from app.evidence import queries
 from app.evidence.queries import Filters
+from app.models import id_of
 from tests.evidence.conftest import World
 from tests.factories import make_evidence
 from tests.statements import statements_run
@@ -23,7 +24,7 @@ def listing_statements(session: Session, engine: Engine, world: World, items: in
         rows = queries.list_items(
             session,
             viewer=world.apprentice,
-            apprenticeship_id=world.apprenticeship.id or 0,
+            apprenticeship_id=id_of(world.apprenticeship),
             filters=Filters(),
         )
     assert all(row.ksb_codes == ["K1", "S1"] for row in rows)
@@ -44,7 +45,7 @@ def test_the_list_never_shows_staff_a_draft(session: Session, world: World) -> N
     rows = queries.list_items(
         session,
         viewer=world.tutor,
-        apprenticeship_id=world.apprenticeship.id or 0,
+        apprenticeship_id=id_of(world.apprenticeship),
         filters=Filters(),
     )
     assert [row.id for row in rows] == [shown.id]

@@ -256,17 +256,25 @@ def _asgi_post(
     token = csrf_token(client, path)
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 5000),
-        "root_path": "", "path": path, "raw_path": path.encode(),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 5000),
+        "root_path": "",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": f"csrf_token={token}".encode(),
         "headers": [
-            (b"host", b"127.0.0.1:8000"), (b"origin", ORIGIN.encode()),
+            (b"host", b"127.0.0.1:8000"),
+            (b"origin", ORIGIN.encode()),
             (b"cookie", cookie.encode()),
             (b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode()),
         ],
         "state": {},
-    }  # fmt: skip
+    }
     sent: list[int] = []
 
     async def receive() -> dict[str, object]:

@@ -24,9 +24,13 @@ TODAY = date(2026, 6, 1)
 def tick(session: Session, world: World, requirement: str, by: User | None = None) -> None:
     a = world.a
     service.tick_requirement(
-        session, viewer=by or a.tutor, apprenticeship=a.apprenticeship, requirement=requirement,
-        evidence_id=a.evidence.id, client_addr="test",
-    )  # fmt: skip
+        session,
+        viewer=by or a.tutor,
+        apprenticeship=a.apprenticeship,
+        requirement=requirement,
+        evidence_id=a.evidence.id,
+        client_addr="test",
+    )
 
 
 def make_ready(session: Session, world: World) -> None:
@@ -44,8 +48,10 @@ def test_ticking_stores_the_check_with_its_evidence(session: Session, world: Wor
     tick(session, world, "english")
     check = session.exec(select(GatewayCheck)).one()
     assert (check.requirement, check.evidence_id, check.ticked_by_id) == (
-        "english", world.a.evidence.id, world.a.tutor.id,
-    )  # fmt: skip
+        "english",
+        world.a.evidence.id,
+        world.a.tutor.id,
+    )
 
 
 def test_ticking_records_an_event(session: Session, world: World) -> None:
@@ -71,9 +77,13 @@ def test_ticking_twice_is_a_conflict(session: Session, world: World) -> None:
 def test_evidence_of_another_apprenticeship_is_refused(session: Session, world: World) -> None:
     with pytest.raises(FieldErrors) as refused:
         service.tick_requirement(
-            session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
-            requirement="english", evidence_id=world.b.evidence.id, client_addr="test",
-        )  # fmt: skip
+            session,
+            viewer=world.a.tutor,
+            apprenticeship=world.a.apprenticeship,
+            requirement="english",
+            evidence_id=world.b.evidence.id,
+            client_addr="test",
+        )
     assert "evidence_id" in refused.value.fields
 
 
@@ -81,9 +91,13 @@ def test_a_draft_cannot_be_attached(session: Session, world: World) -> None:
     draft = make_evidence(session, apprenticeship=world.a.apprenticeship, state="draft")
     with pytest.raises(FieldErrors):
         service.tick_requirement(
-            session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
-            requirement="english", evidence_id=draft.id, client_addr="test",
-        )  # fmt: skip
+            session,
+            viewer=world.a.tutor,
+            apprenticeship=world.a.apprenticeship,
+            requirement="english",
+            evidence_id=draft.id,
+            client_addr="test",
+        )
 
 
 def test_an_unknown_requirement_is_refused(session: Session, world: World) -> None:
@@ -101,9 +115,12 @@ def test_only_the_own_tutor_may_tick(session: Session, world: World, role: str) 
 def test_unticking_removes_the_check_and_records_it(session: Session, world: World) -> None:
     tick(session, world, "english")
     service.untick_requirement(
-        session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
-        requirement="english", client_addr="test",
-    )  # fmt: skip
+        session,
+        viewer=world.a.tutor,
+        apprenticeship=world.a.apprenticeship,
+        requirement="english",
+        client_addr="test",
+    )
     assert session.exec(select(GatewayCheck)).all() == []
     assert [e.data for e in events(session, "gateway.check_unticked")] == [
         {"requirement": "english"}
@@ -113,16 +130,22 @@ def test_unticking_removes_the_check_and_records_it(session: Session, world: Wor
 def test_unticking_what_is_not_ticked_is_a_conflict(session: Session, world: World) -> None:
     with pytest.raises(Conflict):
         service.untick_requirement(
-            session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
-            requirement="maths", client_addr="test",
-        )  # fmt: skip
+            session,
+            viewer=world.a.tutor,
+            apprenticeship=world.a.apprenticeship,
+            requirement="maths",
+            client_addr="test",
+        )
 
 
 def move(session: Session, world: World, today: date = TODAY) -> None:
     service.move_to_gateway(
-        session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship, today=today,
+        session,
+        viewer=world.a.tutor,
+        apprenticeship=world.a.apprenticeship,
+        today=today,
         client_addr="test",
-    )  # fmt: skip
+    )
 
 
 def test_moving_while_blocked_names_every_blocker(session: Session, world: World) -> None:
@@ -160,8 +183,9 @@ def test_moving_when_ready_sets_gateway_and_records_it(session: Session, world: 
     assert world.a.apprenticeship.status == "gateway"
     [event] = events(session, "apprenticeship.gateway")
     assert (event.apprenticeship_id, event.provider_id) == (
-        world.a.apprenticeship.id, world.a.provider.id,
-    )  # fmt: skip
+        world.a.apprenticeship.id,
+        world.a.provider.id,
+    )
     assert event.data["from"] == "active"
 
 
@@ -170,6 +194,9 @@ def test_the_checklist_is_settled_at_gateway(session: Session, world: World) -> 
     move(session, world)
     with pytest.raises(Conflict):
         service.untick_requirement(
-            session, viewer=world.a.tutor, apprenticeship=world.a.apprenticeship,
-            requirement="maths", client_addr="test",
-        )  # fmt: skip
+            session,
+            viewer=world.a.tutor,
+            apprenticeship=world.a.apprenticeship,
+            requirement="maths",
+            client_addr="test",
+        )

@@ -10,7 +10,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import Apprenticeship, EvidenceItem, Organisation, User
+from app.models import Apprenticeship, EvidenceItem, Organisation, Standard, User
 from tests.factories import (
     make_apprenticeship,
     make_employer,
@@ -42,9 +42,13 @@ class Tenant:
 
     def by_role(self, role: str) -> User:
         return {
-            "tutor": self.tutor, "colleague": self.colleague, "iqa": self.iqa,
-            "admin": self.admin, "employer": self.manager, "apprentice": self.apprentice,
-        }[role]  # fmt: skip
+            "tutor": self.tutor,
+            "colleague": self.colleague,
+            "iqa": self.iqa,
+            "admin": self.admin,
+            "employer": self.manager,
+            "apprentice": self.apprentice,
+        }[role]
 
 
 @dataclass
@@ -53,7 +57,7 @@ class World:
     b: Tenant
 
 
-def _tenant(session: Session, standard: object, label: str, start: date) -> Tenant:
+def _tenant(session: Session, standard: Standard, label: str, start: date) -> Tenant:
     provider = make_provider(session, f"{label} Training")
     employer = make_employer(session, provider, f"{label} Employer")
 
@@ -70,13 +74,21 @@ def _tenant(session: Session, standard: object, label: str, start: date) -> Tena
         person(employer, "apprentice", "Apprentice"),
     )
     apprenticeship = make_apprenticeship(
-        session, standard=standard, provider=provider, employer=employer,  # type: ignore[arg-type]
-        apprentice=apprentice, tutor=tutor, start=start, planned_end=END,
-    )  # fmt: skip
+        session,
+        standard=standard,
+        provider=provider,
+        employer=employer,
+        apprentice=apprentice,
+        tutor=tutor,
+        start=start,
+        planned_end=END,
+    )
     item = make_evidence(
-        session, apprenticeship=apprenticeship, state="submitted",
+        session,
+        apprenticeship=apprenticeship,
+        state="submitted",
         claims={"K1": "claimed", "S1": "claimed"},
-    )  # fmt: skip
+    )
     session.flush()
     return Tenant(
         provider, employer, tutor, colleague, iqa, admin, manager, apprentice, apprenticeship, item

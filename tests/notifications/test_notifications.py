@@ -18,18 +18,33 @@ from tests.html_page import parse
 from tests.statements import statements_run
 from tests.web_client import ORIGIN, post
 
+# What happen() tells an apprentice and their employer, newest first.
+TOLD_NEWEST_FIRST = ["ksb.signed_off", "evidence.accepted", "evidence.referred"]
+
 
 def happen(session: Session, tenant: Tenant) -> None:
     """A day in the life of one apprenticeship, as the services record it."""
     item_id = tenant.evidence.id
     where = {"apprenticeship": tenant.apprenticeship}
     make_event(session, "evidence.submitted", actor=tenant.apprentice, target_id=item_id, **where)
-    make_event(session, "evidence.referred", actor=tenant.tutor, target_id=item_id,
-               data={"feedback": "Say more about K1.", "confirmed": [], "rejected": ["K1"]},
-               **where)  # fmt: skip
+    make_event(
+        session,
+        "evidence.referred",
+        actor=tenant.tutor,
+        target_id=item_id,
+        data={"feedback": "Say more about K1.", "confirmed": [], "rejected": ["K1"]},
+        **where,
+    )
     make_event(session, "evidence.accepted", actor=tenant.tutor, target_id=item_id, **where)
-    make_event(session, "ksb.signed_off", actor=tenant.tutor, target_type="ksb", target_id=1,
-               data={"code": "K1", "override_reason": None}, **where)  # fmt: skip
+    make_event(
+        session,
+        "ksb.signed_off",
+        actor=tenant.tutor,
+        target_type="ksb",
+        target_id=1,
+        data={"code": "K1", "override_reason": None},
+        **where,
+    )
     make_event(session, "gateway.check_ticked", actor=tenant.tutor, **where)  # never notified
     session.commit()
 
@@ -46,15 +61,11 @@ def busy(session: Session, world: World) -> World:
 
 
 def test_apprentice_is_told_of_decisions_and_signoffs(session: Session, busy: World) -> None:
-    assert actions(session, busy.a.apprentice) == [
-        "ksb.signed_off", "evidence.accepted", "evidence.referred",
-    ]  # fmt: skip
+    assert actions(session, busy.a.apprentice) == TOLD_NEWEST_FIRST
 
 
 def test_employer_is_told_of_the_same(session: Session, busy: World) -> None:
-    assert actions(session, busy.a.manager) == [
-        "ksb.signed_off", "evidence.accepted", "evidence.referred",
-    ]  # fmt: skip
+    assert actions(session, busy.a.manager) == TOLD_NEWEST_FIRST
 
 
 def test_tutor_is_told_of_items_awaiting_review(session: Session, busy: World) -> None:
@@ -67,15 +78,22 @@ def test_others_are_told_nothing(session: Session, busy: World, role: str) -> No
 
 
 def test_nobody_is_told_of_their_own_actions(session: Session, world: World) -> None:
-    make_event(session, "evidence.accepted", apprenticeship=world.a.apprenticeship,
-               actor=world.a.apprentice)  # fmt: skip
+    make_event(
+        session,
+        "evidence.accepted",
+        apprenticeship=world.a.apprenticeship,
+        actor=world.a.apprentice,
+    )
     session.commit()
     assert actions(session, world.a.apprentice) == []
 
 
 def test_referral_words_carry_the_feedback(session: Session, busy: World) -> None:
-    [referred] = [n for n in list_notifications(session, viewer=busy.a.apprentice)
-                  if n.action == "evidence.referred"]  # fmt: skip
+    [referred] = [
+        n
+        for n in list_notifications(session, viewer=busy.a.apprentice)
+        if n.action == "evidence.referred"
+    ]
     assert referred.text == (
         f"Alpha Tutor referred “{busy.a.evidence.title}” from Alpha Apprentice back for "
         "changes. Feedback: Say more about K1."
@@ -170,9 +188,7 @@ def test_iqa_has_no_notifications_link(client: TestClient, busy: World) -> None:
 def test_the_list_marks_unread_items(client: TestClient, busy: World) -> None:
     signed_in(client, busy.a.manager)
     items = parse(client.get("/notifications").text).find_all("li", data_unread="yes")
-    assert [li.attrs["data-action"] for li in items] == [
-        "ksb.signed_off", "evidence.accepted", "evidence.referred",
-    ]  # fmt: skip
+    assert [li.attrs["data-action"] for li in items] == TOLD_NEWEST_FIRST
 
 
 def test_mark_all_read_clears_the_badge(client: TestClient, busy: World) -> None:

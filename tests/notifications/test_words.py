@@ -9,8 +9,9 @@ TOLD = sorted({a for actions in NOTIFIED_ACTIONS.values() for a in actions} | {I
 
 
 def words(action: str, **data: object) -> str:
-    return describe(action, data=dict(data), actor="Ann Tutor", apprentice="Bo Apprentice",
-                    title="Site survey")  # fmt: skip
+    return describe(
+        action, data=dict(data), actor="Ann Tutor", apprentice="Bo Apprentice", title="Site survey"
+    )
 
 
 def test_an_unknown_action_never_shows_its_name() -> None:
@@ -29,8 +30,13 @@ def test_every_told_action_has_its_own_words(action: str) -> None:
 
 
 def test_a_disagreement_without_an_iqa_name_still_reads() -> None:
-    text = describe("iqa.sampled", data={"verdict": "disagree", "comment": "Thin."}, actor=None,
-                    apprentice="Bo Apprentice", title=None)  # fmt: skip
+    text = describe(
+        "iqa.sampled",
+        data={"verdict": "disagree", "comment": "Thin."},
+        actor=None,
+        apprentice="Bo Apprentice",
+        title=None,
+    )
     assert text == (
         "Quality check: the IQA disagreed with your decision on an item of evidence from "
         "Bo Apprentice. Comment: Thin."

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.db import open_session
 from app.errors import Conflict
-from app.models import IqaSample
+from app.models import IqaSample, id_of
 from app.quality.queries import get_decision
 from app.quality.service import sample_decision
 from tests.factories import make_decision
@@ -20,7 +20,7 @@ ATTEMPTS = 8
 def test_one_sample_per_decision_under_concurrency(
     engine: Engine, session: Session, world: World
 ) -> None:
-    decision_id = make_decision(session, world.a.evidence, world.a.tutor).id or 0
+    decision_id = id_of(make_decision(session, world.a.evidence, world.a.tutor))
     session.commit()
     iqa = world.a.iqa
     found = get_decision(session, viewer=iqa, decision_id=decision_id)
@@ -33,8 +33,9 @@ def test_one_sample_per_decision_under_concurrency(
         barrier.wait()
         with open_session(engine) as own:
             try:
-                sample_decision(own, viewer=iqa, decision=found, verdict="agree", comment="",
-                                client_addr="test")  # fmt: skip
+                sample_decision(
+                    own, viewer=iqa, decision=found, verdict="agree", comment="", client_addr="test"
+                )
                 own.commit()
                 return "sampled"
             except Conflict:

@@ -18,9 +18,7 @@ def test_rates_without_a_base_are_none() -> None:
 
 
 def test_percent_in_words() -> None:
-    assert [percent(None), percent(0.0), percent(1 / 3), percent(1.0)] == [
-        "no data", "0%", "33%", "100%",
-    ]  # fmt: skip
+    assert [percent(v) for v in (None, 0.0, 1 / 3, 1.0)] == ["no data", "0%", "33%", "100%"]
 
 
 def test_bars_are_as_long_as_their_share() -> None:

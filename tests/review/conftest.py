@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from app.models import Apprenticeship, ApprenticeshipSummary, Event, Organisation, User
+from app.models import Apprenticeship, ApprenticeshipSummary, Event, Organisation, User, id_of
 from app.progress.summaries import refresh_summaries
 from tests.factories import (
     make_apprenticeship,
@@ -98,7 +98,7 @@ def world(session: Session) -> World:
 def refresh(session: Session, world: World) -> None:
     """Summaries as the app keeps them, after factories wrote rows straight to the tables."""
     ids = [
-        a.id or 0
+        id_of(a)
         for a in (world.apprenticeship, world.second_apprenticeship, world.colleague_apprenticeship)
     ]
     refresh_summaries(session, apprenticeship_ids=ids)

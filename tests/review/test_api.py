@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import User
+from app.models import User, id_of
 from tests.factories import bearer, make_api_token, make_evidence, sign_off
 from tests.review.conftest import World, refresh
 
@@ -25,7 +25,7 @@ def submitted(session: Session, world: World) -> int:
         claims={"K1": "claimed", "S1": "claimed"},
     )
     refresh(session, world)
-    return item.id or 0
+    return id_of(item)
 
 
 def test_a_decision_answers_the_item_with_its_claims_decided(

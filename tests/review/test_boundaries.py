@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.auth import policy
-from app.models import Apprenticeship, User
+from app.models import Apprenticeship, User, id_of
 from tests.factories import make_evidence
 from tests.review.conftest import World, refresh
 from tests.web_client import post, sign_in
@@ -16,7 +16,7 @@ def submitted(session: Session, world: World) -> int:
         session, apprenticeship=world.apprenticeship, state="submitted", claims={"K1": "claimed"}
     )
     refresh(session, world)
-    return item.id or 0
+    return id_of(item)
 
 
 @pytest.mark.parametrize("who", ["outsider_tutor", "colleague"])

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from app.db import open_session
 from app.errors import Conflict
-from app.models import Apprenticeship, Event, KsbSignoff, User
+from app.models import Apprenticeship, Event, KsbSignoff, User, id_of
 from app.review.signoff_service import revoke_signoff, sign_off_ksb
 from tests.review.conftest import World
 
@@ -60,7 +60,7 @@ def one_round(engine: Engine, world: World, code: str) -> Counter[str]:
     def worker() -> None:
         start.wait()
         try:
-            result = attempt(engine, world.tutor.id or 0, world.apprenticeship.id or 0, code)
+            result = attempt(engine, id_of(world.tutor), id_of(world.apprenticeship), code)
         except BaseException as exc:  # anything but a Conflict is a failure
             with lock:
                 errors.append(exc)
@@ -89,7 +89,7 @@ def test_concurrent_signoffs_of_one_ksb_make_exactly_one(
         total += outcomes
         # Revoking between rounds lets each KSB be signed off again in a later round.
         if number + len(codes) < ROUNDS:
-            revoke(engine, world.tutor.id or 0, world.apprenticeship.id or 0, code)
+            revoke(engine, id_of(world.tutor), id_of(world.apprenticeship), code)
     session.rollback()
     assert total["signed"] == ROUNDS
     signed_events = session.exec(select(func.count()).where(Event.action == "ksb.signed_off")).one()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
-from app.models import Duty, DutyKsb, Ksb, KsbKind, Standard
+from app.models import Duty, DutyKsb, Ksb, KsbKind, Standard, id_of
 from app.standards.importer import StandardFileError, import_standards, load_file
 
 SEED = Path(__file__).parents[2] / "seed" / "standards" / "ST0949-v2.0.json"
@@ -132,12 +132,12 @@ def test_importing_twice_changes_nothing(session: Session) -> None:
     [first] = import_file(session, SEED)
     session.commit()
     counts = row_counts(session)
-    ids = sorted(ksb.id or 0 for ksb in ksbs_by_code(session, first.standard_id).values())
+    ids = sorted(id_of(ksb) for ksb in ksbs_by_code(session, first.standard_id).values())
     [second] = import_file(session, SEED)
     session.commit()
     assert (second.standard_id, second.created) == (first.standard_id, False)
     assert row_counts(session) == counts
-    assert sorted(k.id or 0 for k in ksbs_by_code(session, first.standard_id).values()) == ids
+    assert sorted(id_of(k) for k in ksbs_by_code(session, first.standard_id).values()) == ids
 
 
 def test_catalogue_ksb_codes_follow_their_list_positions(session: Session, tmp_path: Path) -> None:
