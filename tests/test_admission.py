@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from app.admission import Admission
 from app.errors import Unavailable
 from app.models import KsbSignoff, Role
+from app.models.base import id_of
 from bench.server import Server, serve
 from tests.factories import (
     make_api_token,
@@ -144,8 +145,8 @@ def world(session: Session) -> World:
     )
     draft = make_evidence(session, apprenticeship=apprenticeship, state="draft")
     world = World(
-        apprenticeship.id or 0,
-        draft.id or 0,
+        id_of(apprenticeship),
+        id_of(draft),
         make_api_token(session, tutor),
         make_api_token(session, apprentice),
         apprentice.email,

@@ -8,6 +8,7 @@ from app.apprenticeships.deps import VisibleApprenticeship
 from app.apprenticeships.queries import list_visible
 from app.apprenticeships.schemas import ApprenticeshipOut, ApprenticeshipPage
 from app.auth.deps import CurrentViewer, DbSession
+from app.models.base import MAX_INT32
 from app.web.api import api_router, documented
 
 router = api_router(tags=["apprenticeships"])
@@ -24,7 +25,7 @@ def list_apprenticeships(
     session: DbSession,
     viewer: CurrentViewer,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT32)] = 0,
 ) -> ApprenticeshipPage:
     """The apprenticeships you may see, by apprentice name."""
     rows = list_visible(session, viewer=viewer.user, limit=limit + 1, offset=offset)

@@ -2,7 +2,6 @@
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -22,9 +21,9 @@ from app.models import (
     Standard,
     User,
 )
+from app.models.base import MAX_INT32, id_of
 from app.progress.summaries import refresh_summaries
 
-MAX_ID = 2**31 - 1  # row ids are 32-bit on PostgreSQL; larger numbers are simply not ours
 # Evidence claims the KSBs of one standard for one apprentice: these two stay once work exists.
 FIXED_ONCE_STARTED = ("apprentice_id", "standard_id")
 
@@ -69,7 +68,7 @@ def _people(session: Session, *, viewer: User, role: Role) -> list[Choice]:
     ).all()
     return [
         Choice(
-            user.id or 0,
+            id_of(user),
             f"{user.name} ({user.email}, {org}){'' if user.is_active else ' - disabled'}",
         )
         for user, org in rows
@@ -89,15 +88,15 @@ def form_choices(session: Session, *, viewer: User) -> Choices:
     ).all()
     return Choices(
         apprentices=_people(session, viewer=viewer, role=Role.APPRENTICE),
-        standards=[Choice(s.id or 0, f"{s.reference} v{s.version} {s.title}") for s in standards],
-        employers=[Choice(e.id or 0, e.name) for e in employers],
+        standards=[Choice(id_of(s), f"{s.reference} v{s.version} {s.title}") for s in standards],
+        employers=[Choice(id_of(e), e.name) for e in employers],
         tutors=_people(session, viewer=viewer, role=Role.TUTOR),
     )
 
 
 def _id(raw: str) -> int | None:
     raw = raw.strip()
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ID else None
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_INT32 else None
 
 
 def _date(raw: str) -> date | None:
@@ -149,35 +148,13 @@ def _check(session: Session, *, viewer: User, form: ApprenticeshipForm) -> Check
         raise FieldErrors(errors)
     assert apprentice and employer and standard and start and end
     return Checked(
-        apprentice_id=apprentice.id or 0,
-        standard_id=standard.id or 0,
-        employer_id=employer.id or 0,
+        apprentice_id=id_of(apprentice),
+        standard_id=id_of(standard),
+        employer_id=id_of(employer),
         tutor_id=tutor.id if tutor else None,
         start_date=start,
         planned_end_date=end,
         status=ApprenticeshipStatus(form.status),
-    )
-
-
-def _record(
-    session: Session,
-    action: str,
-    *,
-    viewer: User,
-    row: Apprenticeship,
-    client_addr: str,
-    data: dict[str, Any],
-) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor=viewer,
-        target_type="apprenticeship",
-        target_id=row.id,
-        apprenticeship_id=row.id,
-        provider_id=row.provider_id,
-        client_addr=client_addr,
-        data=data,
     )
 
 
@@ -192,11 +169,11 @@ def create_apprenticeship(
     assert row.id is not None
     refresh_summaries(session, apprenticeship_ids=[row.id])
     data = {k: str(v) for k, v in asdict(checked).items()}
-    _record(
+    audit.record_for(
         session,
-        "apprenticeship.created",
-        viewer=viewer,
-        row=row,
+        row,
+        action="apprenticeship.created",
+        actor=viewer,
         client_addr=client_addr,
         data=data,
     )
@@ -224,7 +201,7 @@ def update_apprenticeship(
     new = asdict(_check(session, viewer=viewer, form=form))
     changes = {k: v for k, v in new.items() if getattr(apprenticeship, k) != v}
     fixed = [k for k in FIXED_ONCE_STARTED if k in changes]
-    if fixed and _has_work(session, apprenticeship_id=apprenticeship.id or 0):
+    if fixed and _has_work(session, apprenticeship_id=id_of(apprenticeship)):
         message = "This apprenticeship already has evidence or sign-offs, so this stays."
         raise FieldErrors(dict.fromkeys(fixed, message))
     if not changes:
@@ -235,12 +212,12 @@ def update_apprenticeship(
     session.add(apprenticeship)
     session.flush()
     # Every field here reaches the summary: its copies, its KSB total or when its pace slips.
-    refresh_summaries(session, apprenticeship_ids=[apprenticeship.id or 0])
-    _record(
+    refresh_summaries(session, apprenticeship_ids=[id_of(apprenticeship)])
+    audit.record_for(
         session,
-        "apprenticeship.updated",
-        viewer=viewer,
-        row=apprenticeship,
+        apprenticeship,
+        action="apprenticeship.updated",
+        actor=viewer,
         client_addr=client_addr,
         data={"changes": data},
     )

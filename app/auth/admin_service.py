@@ -10,6 +10,7 @@ from app.auth import api_tokens, links, policy, sessions
 from app.auth.accounts import NAME_MAX, add_user, role_fits
 from app.errors import FieldErrors, Forbidden, NotFound
 from app.models import Apprenticeship, Organisation, OrgKind, Role, User
+from app.models.base import id_of
 
 PAGE_SIZE = 100
 
@@ -152,7 +153,7 @@ def list_users(
         statement = statement.where(User.role == role)
     return [
         UserRow(
-            user.id or 0,
+            id_of(user),
             user.name,
             user.email,
             user.role,

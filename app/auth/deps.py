@@ -13,6 +13,7 @@ from app.auth.tokens import new_secret
 from app.db import READ_ONLY, get_session, open_session
 from app.errors import DomainError, Forbidden
 from app.models import ApiToken, Role, User, UserSession
+from app.models.base import id_of
 from app.web.api import API_PREFIX
 from app.web.security import same_origin
 from app.web.templating import ANON_CSRF_COOKIE
@@ -51,7 +52,7 @@ def _from_token(request: Request, session: Session, header: str) -> Viewer | Non
         return None
     token, user = _detached(session, found[0]), _detached(session, found[1])
     if api_tokens.needs_touch(token):
-        _write_aside(request, session, lambda s: api_tokens.touch(s, token_id=token.id or 0))
+        _write_aside(request, session, lambda s: api_tokens.touch(s, token_id=id_of(token)))
     return Viewer(user=user, token=token)
 
 
@@ -63,7 +64,7 @@ def _from_cookie(request: Request, session: Session) -> Viewer | None:
         return None
     row, user = _detached(session, found[0]), _detached(session, found[1])
     if sessions.needs_touch(row):
-        _write_aside(request, session, lambda s: sessions.touch(s, session_id=row.id or 0))
+        _write_aside(request, session, lambda s: sessions.touch(s, session_id=id_of(row)))
     return Viewer(user=user, session_row=row)
 
 

@@ -16,6 +16,7 @@ from app.auth.tokens import digest, new_secret
 from app.errors import FieldErrors, NotFound
 from app.mail import Outbox
 from app.models import OneTimeToken, Organisation, User, utcnow
+from app.models.base import id_of
 
 ACTIVATE = "activate"
 RESET = "reset"
@@ -131,7 +132,7 @@ def request_reset(session: Session, *, email: str, mailer: Mailer, client_addr: 
     sent = (
         user is not None
         and user.is_active
-        and _resets_last_hour(session, user_id=user.id or 0) < MAX_RESETS_PER_HOUR
+        and _resets_last_hour(session, user_id=id_of(user)) < MAX_RESETS_PER_HOUR
     )
     if sent and user is not None:
         _send(session, user=user, purpose=RESET, mailer=mailer)

@@ -17,6 +17,7 @@ from app.auth.deps import (
 )
 from app.errors import NotFound
 from app.models import Role
+from app.models.base import id_of
 from app.web.responses import page_router, redirect_to, redirect_to_path, render_page
 
 router = page_router()
@@ -111,7 +112,7 @@ def logout(request: Request, session: DbSession, viewer: CurrentViewer) -> Respo
 @router.get("/account/sessions", name="account_sessions")
 def account_sessions(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
     limits = sessions.Limits.from_settings(request.app.state.settings)
-    rows = sessions.live_sessions(session, user_id=viewer.user.id or 0, limits=limits)
+    rows = sessions.live_sessions(session, user_id=id_of(viewer.user), limits=limits)
     current = viewer.session_row.id if viewer.session_row else None
     return render_page(request, "auth/sessions.html", {"rows": rows, "current": current})
 
@@ -121,7 +122,7 @@ def account_session_end(
     request: Request, session_id: int, session: DbSession, viewer: CurrentViewer
 ) -> Response:
     limits = sessions.Limits.from_settings(request.app.state.settings)
-    rows = sessions.live_sessions(session, user_id=viewer.user.id or 0, limits=limits)
+    rows = sessions.live_sessions(session, user_id=id_of(viewer.user), limits=limits)
     row = next((r for r in rows if r.id == session_id), None)
     if row is None:
         raise NotFound("That session is not one of yours, or has already ended.")

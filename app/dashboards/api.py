@@ -20,6 +20,7 @@ from app.dashboards.schemas import (
     TutorQueueOut,
 )
 from app.models import utcnow
+from app.models.base import id_of
 from app.progress.coverage import ksb_state
 from app.progress.queries import apprenticeship_coverage, ksb_facts
 from app.progress.schemas import CoverageOut, ProgressOut, TallyOut
@@ -39,7 +40,7 @@ def get_coverage(
 ) -> CoverageOut:
     """KSB coverage as of today: drafts count for nothing until they are submitted."""
     coverage = apprenticeship_coverage(session, apprenticeship=apprenticeship, today=date.today())
-    return CoverageOut.of(apprenticeship.id or 0, coverage)
+    return CoverageOut.of(id_of(apprenticeship), coverage)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from app.evidence import queries as evidence_queries
 from app.evidence import service as evidence_service
 from app.evidence.labels import LABELS
 from app.models import Apprenticeship, Ksb, Role, User
+from app.models.base import id_of
 from app.progress.charts import STATE_LABELS, STATES, BarChart, describe, stacked_bars
 from app.progress.coverage import Coverage, KsbState
 from app.progress.queries import apprenticeship_coverage
@@ -63,7 +64,7 @@ def overview_context(
         "not_started": _missing(coverage, ksbs, KsbState.NOT_STARTED),
         "unconfirmed": _missing(coverage, ksbs, KsbState.CLAIMED),
         "open_items": evidence_queries.open_items(
-            session, viewer=viewer, apprenticeship_id=apprenticeship.id or 0
+            session, viewer=viewer, apprenticeship_id=id_of(apprenticeship)
         ),
         "rag_word": RAG_WORDS[coverage.progress.rag.value],
         "own": viewer.id == apprenticeship.apprentice_id,

@@ -36,6 +36,7 @@ from app.evidence.schemas import (
 from app.evidence.service import FileChanges
 from app.evidence.uploads import receive_upload
 from app.models import EvidenceKind, EvidenceState
+from app.models.base import MAX_INT32, id_of
 from app.web.api import PathId, api_router, documented
 from app.web.idempotency import answered_once
 
@@ -59,14 +60,14 @@ def list_evidence(
     ksb: Annotated[str | None, Query(max_length=10, description="A KSB code, like K7")] = None,
     sort: Literal["newest", "oldest"] = "newest",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT32)] = 0,
 ) -> EvidencePage:
     """The apprenticeship's evidence you may see (drafts only for their apprentice), by date."""
     filters = queries.Filters(state, kind, ksb.upper() if ksb else None, sort == "newest")
     rows = queries.list_items(
         session,
         viewer=viewer.user,
-        apprenticeship_id=apprenticeship.id or 0,
+        apprenticeship_id=id_of(apprenticeship),
         filters=filters,
         limit=limit + 1,
         offset=offset,
@@ -114,7 +115,7 @@ def get_evidence(session: DbSession, found: VisibleEvidence) -> EvidenceOut:
 
 
 def _form(session: Session, found: ItemInScope) -> EvidenceForm:
-    claims = queries.claim_texts(session, item_id=found.item.id or 0)
+    claims = queries.claim_texts(session, item_id=id_of(found.item))
     return EvidenceForm.of(found.item, claims)
 
 
@@ -159,7 +160,7 @@ def delete_evidence(
     viewer: CurrentViewer,
     found: VisibleEvidence,
     storage: Storage,
-    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT32)] = None,
 ) -> Response:
     """Delete a draft and its files. Give `version` to refuse (409) if it changed meanwhile."""
     service.delete_evidence(
@@ -264,7 +265,7 @@ async def upload_files(
             out = jsonable_encoder(evidence_out(session, item))
             return JSONResponse(out, status_code=201)
 
-        user_id = viewer.user.id or 0
+        user_id = id_of(viewer.user)
         return answered_once(
             session, request, user_id=user_id, digest=upload.digest(), answer=answer
         )

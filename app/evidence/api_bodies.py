@@ -9,6 +9,7 @@ from app.evidence import queries
 from app.evidence.schemas import ClaimOut, DecisionOut, EvidenceOut, FileOut
 from app.evidence.validation import overclaim_warning
 from app.models import EvidenceItem, EvidenceKind, EvidenceState
+from app.models.base import id_of
 
 T = TypeVar("T")
 UPLOAD_BODY: dict[str, Any] = {
@@ -40,7 +41,7 @@ FILE_BODY: dict[int | str, dict[str, Any]] = {
 
 
 def evidence_out(session: Session, item: EvidenceItem) -> EvidenceOut:
-    item_id = item.id or 0
+    item_id = id_of(item)
     claims = queries.item_claims(session, item_id=item_id)
     warning = overclaim_warning(len(claims))
     return EvidenceOut(
@@ -59,7 +60,7 @@ def evidence_out(session: Session, item: EvidenceItem) -> EvidenceOut:
         claims=[ClaimOut.model_validate(claim) for claim in claims],
         files=[
             FileOut(
-                id=f.id or 0,
+                id=id_of(f),
                 name=f.original_name,
                 content_type=f.content_type,
                 size_bytes=f.size_bytes,

@@ -35,6 +35,7 @@ from app.evidence.storage import LocalStorage
 from app.evidence.uploads import Limits, Upload, receive_upload
 from app.evidence.validation import overclaim_warning
 from app.models import Apprenticeship, EvidenceItem, Ksb
+from app.models.base import MAX_INT32, id_of
 from app.standards.queries import standard_ksbs
 from app.web.api import PathId
 from app.web.idempotency import answered_once
@@ -42,7 +43,7 @@ from app.web.responses import page_router, redirect_to, refuse_form, render_page
 from app.web.templating import path_for
 
 router = page_router()
-Version = Annotated[int, Form(ge=1, le=2**31 - 1)]
+Version = Annotated[int, Form(ge=1, le=MAX_INT32)]
 
 
 def _editable_apprenticeship(
@@ -159,7 +160,7 @@ def _new_page(request: Request, apprenticeship: Apprenticeship) -> FormPage:
 
 
 def _edit_page(request: Request, session: Session, found: ItemInScope) -> FormPage:
-    item_id = found.item.id or 0
+    item_id = id_of(found.item)
     return FormPage(
         title="Edit evidence",
         action=path_for(request, "evidence_update", evidence_id=item_id),
@@ -232,7 +233,7 @@ def _create(
 
     saved = partial(_saved, request, session, upload, storage, attempt, refused)
     return answered_once(
-        session, request, user_id=viewer.user.id or 0, digest=upload.digest(), answer=saved
+        session, request, user_id=id_of(viewer.user), digest=upload.digest(), answer=saved
     )
 
 
@@ -267,7 +268,7 @@ async def _with_upload(
 
 @router.get("/evidence/{evidence_id}/edit", name="evidence_edit")
 def evidence_edit(request: Request, session: DbSession, found: EditableItem) -> Response:
-    claims = queries.claim_texts(session, item_id=found.item.id or 0)
+    claims = queries.claim_texts(session, item_id=id_of(found.item))
     form = EvidenceForm.of(found.item, claims)
     return _form_page(request, session, _edit_page(request, session, found), form)
 
@@ -306,7 +307,7 @@ def _update(
 
     saved = partial(_saved, request, session, upload, storage, attempt, refused)
     return answered_once(
-        session, request, user_id=viewer.user.id or 0, digest=upload.digest(), answer=saved
+        session, request, user_id=id_of(viewer.user), digest=upload.digest(), answer=saved
     )
 
 
@@ -344,7 +345,7 @@ def evidence_submit(
             client_addr=client_addr(request),
         )
     except FieldErrors as exc:
-        form = EvidenceForm.of(found.item, queries.claim_texts(session, item_id=found.item.id or 0))
+        form = EvidenceForm.of(found.item, queries.claim_texts(session, item_id=id_of(found.item)))
         return _refused(request, session, exc, partial(_edit_page, request, session, found), form)
     return redirect_to(request, "evidence_item", evidence_id=found.item.id)
 

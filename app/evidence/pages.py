@@ -19,6 +19,7 @@ from app.evidence.labels import KSB_KINDS, LABELS
 from app.evidence.storage import LocalStorage
 from app.evidence.validation import overclaim_warning
 from app.models import EvidenceFile, EvidenceKind, EvidenceState
+from app.models.base import id_of
 from app.standards.queries import ksb_by_code, ksb_duties, standard_ksbs
 from app.web.responses import page_router, render_page
 
@@ -55,7 +56,7 @@ def size_text(size: int) -> str:
 def file_views(files: list[EvidenceFile]) -> list[FileView]:
     return [
         FileView(
-            f.id or 0,
+            id_of(f),
             f.original_name,
             FILE_LABELS.get(f.content_type, f.content_type),
             size_text(f.size_bytes),
@@ -92,7 +93,7 @@ def evidence_list(
     rows = queries.list_items(
         session,
         viewer=viewer.user,
-        apprenticeship_id=apprenticeship.id or 0,
+        apprenticeship_id=id_of(apprenticeship),
         filters=filters,
         limit=PAGE_SIZE + 1,
         offset=(page - 1) * PAGE_SIZE,
@@ -117,7 +118,7 @@ def evidence_item(
     request: Request, session: DbSession, viewer: CurrentViewer, found: VisibleEvidence
 ) -> Response:
     item, apprenticeship = found.item, found.apprenticeship
-    item_id = item.id or 0
+    item_id = id_of(item)
     claims = queries.item_claims(session, item_id=item_id)
     context = {
         "heading": heading(session, apprenticeship=apprenticeship),
@@ -145,7 +146,7 @@ def ksb_page(
     ksb = ksb_by_code(session, standard_id=apprenticeship.standard_id, code=code)
     if ksb is None:
         raise NotFound("That KSB is not part of this standard.")
-    apprenticeship_id, ksb_id = apprenticeship.id or 0, ksb.id or 0
+    apprenticeship_id, ksb_id = id_of(apprenticeship), id_of(ksb)
     context = {
         "heading": heading(session, apprenticeship=apprenticeship),
         "ksb": ksb,

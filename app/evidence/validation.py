@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app.errors import FieldErrors
 from app.evidence.schemas import JUSTIFICATION_MAX, REFLECTION_MAX, TITLE_MAX, EvidenceForm
 from app.models import Apprenticeship, EvidenceKind
+from app.models.base import id_of
 from app.standards.queries import ksbs_by_code
 
 # Above this many claims one item is probably claiming more than it shows.
@@ -83,7 +84,7 @@ def _claim_problems(
         elif submitting and not justification.strip():
             problems[f"justification-{code}"] = f"Say briefly how this evidence shows {code}."
     claims = {
-        known[code].id or 0: text.strip() for code, text in form.claims.items() if code in known
+        id_of(known[code]): text.strip() for code, text in form.claims.items() if code in known
     }
     return claims, problems
 

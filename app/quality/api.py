@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Query, Request
 
 from app.auth.deps import DbSession, client_addr
+from app.models.base import MAX_INT32
 from app.quality import queries
 from app.quality.deps import IqaViewer, VisibleDecision
 from app.quality.schemas import DecisionOut, SampleIn, TutorSamplingOut
@@ -12,7 +13,7 @@ from app.quality.service import sample_decision
 from app.web.api import api_router, documented
 
 router = api_router(tags=["quality assurance"])
-TutorFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+TutorFilter = Annotated[int | None, Query(ge=1, le=MAX_INT32)]
 
 
 @router.get(

@@ -5,18 +5,18 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from app.auth import policy
 from app.auth.deps import CurrentViewer, DbSession, Viewer
 from app.errors import NotFound
-from app.models import Role
 from app.quality.queries import DecisionRow, get_decision
 from app.web.api import PathId
 
 NOT_FOUND = "We could not find that page."
 
 
-def iqa_viewer(viewer: CurrentViewer) -> Viewer:
+async def iqa_viewer(viewer: CurrentViewer) -> Viewer:
     # 404 rather than 403: to anyone else these pages do not exist.
-    if viewer.user.role != Role.IQA:
+    if not policy.is_sampler(viewer.user):
         raise NotFound(NOT_FOUND)
     return viewer
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from app.auth.deps import DbSession, client_addr
 from app.errors import Conflict, FieldErrors
+from app.models.base import MAX_INT32
 from app.progress.charts import paired_rate_bars
 from app.quality import queries
 from app.quality.deps import IqaViewer, VisibleDecision
@@ -17,7 +18,7 @@ from app.web.forms import PostedForm
 from app.web.responses import page_router, redirect_to, refuse_form, render_page
 
 router = page_router()
-TutorFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+TutorFilter = Annotated[int | None, Query(ge=1, le=MAX_INT32)]
 SERIES = ("sample_rate", "disagreement_rate")
 
 

@@ -14,6 +14,7 @@ from app.evidence.api_bodies import evidence_out
 from app.evidence.deps import VisibleEvidence
 from app.evidence.schemas import EvidenceOut
 from app.models import utcnow
+from app.models.base import MAX_INT32, id_of
 from app.review import caseload_queries, queries
 from app.review.caseload_pages import filters_of
 from app.review.deps import STAFF_ONLY, CaseloadViewer
@@ -76,7 +77,7 @@ def list_signoffs(
     _staff(viewer, apprenticeship)
     rows = queries.grid_rows(session, apprenticeship=apprenticeship)
     return SignoffGridOut(
-        apprenticeship_id=apprenticeship.id or 0, ksbs=[SignoffRowOut.of(row) for row in rows]
+        apprenticeship_id=id_of(apprenticeship), ksbs=[SignoffRowOut.of(row) for row in rows]
     )
 
 
@@ -155,7 +156,7 @@ def list_caseload(
     session: DbSession,
     viewer: CaseloadViewer,
     q: Annotated[str, Query(max_length=100, description="Part of the apprentice's name")] = "",
-    employer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    employer_id: Annotated[int | None, Query(ge=1, le=MAX_INT32)] = None,
     rag: Literal["green", "amber", "red"] | None = None,
     awaiting: bool = False,
     sort: caseload_queries.SortKey = "name",

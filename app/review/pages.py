@@ -15,6 +15,7 @@ from app.evidence.deps import ItemInScope
 from app.evidence.labels import LABELS
 from app.evidence.pages import file_views
 from app.models import EvidenceState, utcnow
+from app.models.base import id_of
 from app.review import queries
 from app.review.deps import CaseloadViewer, DecidableEvidence, TutorViewer
 from app.review.schemas import DecisionForm
@@ -97,7 +98,7 @@ def _default_choices(claims: list[evidence_queries.ClaimRow]) -> dict[str, str]:
 def _review_context(
     session: Session, found: ItemInScope, form: DecisionForm, version: int
 ) -> dict[str, Any]:
-    item_id = found.item.id or 0
+    item_id = id_of(found.item)
     claims = evidence_queries.item_claims(session, item_id=item_id)
     return {
         "heading": heading(session, apprenticeship=found.apprenticeship),

@@ -1,6 +1,7 @@
 """The standards JSON API: every standard version, and one with its KSBs and duties."""
 
 from app.auth.deps import CurrentViewer, DbSession
+from app.models.base import id_of
 from app.standards.deps import ExistingStandard
 from app.standards.queries import list_standards, standard_duties, standard_ksbs
 from app.standards.schemas import StandardDetailOut, StandardSummaryOut
@@ -22,7 +23,7 @@ def get_standards(session: DbSession, _viewer: CurrentViewer) -> list[StandardSu
     responses=documented(404, 422),
 )
 def get_standard_detail(session: DbSession, standard: ExistingStandard) -> StandardDetailOut:
-    standard_id = standard.id or 0
+    standard_id = id_of(standard)
     return StandardDetailOut.from_rows(
         standard,
         ksbs=standard_ksbs(session, standard_id),

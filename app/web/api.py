@@ -6,12 +6,13 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
+from app.models.base import MAX_INT32
 from app.web.idempotency import OnceRoute
 
 API_PREFIX = "/api/v1"
 # Row ids are 32-bit integers on PostgreSQL; anything outside is refused before a query, where
 # a huge number would otherwise overflow SQLite's integers and answer 500.
-PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PathId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 
 
 class ErrorOut(BaseModel):

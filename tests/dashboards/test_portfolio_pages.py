@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.models import Apprenticeship, ReviewDecision, User
+from app.models.base import id_of
 from tests.factories import (
     make_apprenticeship,
     make_employer,
@@ -61,8 +62,8 @@ def portfolio(session: Session) -> Portfolio:
     )
     session.add(
         ReviewDecision(
-            evidence_id=referred.id or 0,
-            reviewer_id=tutor.id or 0,
+            evidence_id=id_of(referred),
+            reviewer_id=id_of(tutor),
             outcome="referred",
             feedback="Add what you did yourself.",
         )

@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Event, EvidenceFile, EvidenceItem, EvidenceState, KsbClaim, ReviewDecision
+from app.models.base import id_of
 from tests.evidence import samples
 from tests.evidence.conftest import World
 from tests.evidence.forms import evidence_fields, new_path, post_form
@@ -306,8 +307,8 @@ def test_the_item_page_shows_files_claims_feedback_and_history(
     session.add(item)
     session.add(
         ReviewDecision(
-            evidence_id=item.id or 0,
-            reviewer_id=world.tutor.id or 0,
+            evidence_id=id_of(item),
+            reviewer_id=id_of(world.tutor),
             outcome="referred",
             feedback="Say what you did yourself.",
         )

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app.gateway.readiness import REQUIREMENTS
 from app.models import Apprenticeship, GatewayCheck
+from app.models.base import id_of
 from tests.factories import bearer, make_api_token, sign_off
 from tests.gateway.world import KSBS, World, signed_in
 from tests.html_page import alert_text, parse
@@ -27,10 +28,10 @@ def ready_world(session: Session, world: World) -> None:
     for requirement in REQUIREMENTS:
         session.add(
             GatewayCheck(
-                apprenticeship_id=world.a.apprenticeship.id or 0,
+                apprenticeship_id=id_of(world.a.apprenticeship),
                 requirement=requirement,
-                evidence_id=world.a.evidence.id or 0,
-                ticked_by_id=world.a.tutor.id or 0,
+                evidence_id=id_of(world.a.evidence),
+                ticked_by_id=id_of(world.a.tutor),
             )
         )
     session.commit()
@@ -79,10 +80,15 @@ def test_ticking_with_htmx_answers_the_checklist_alone(client: TestClient, world
     signed_in(client, world.a.tutor)
     data = {"requirement": "maths", "evidence_id": str(world.a.evidence.id)}
     response = client.post(
-        page_url(world) + "/tick", data=data,
-        headers={"Origin": ORIGIN, "HX-Request": "true", "HX-Target": "gateway",
-                 "X-CSRF-Token": _csrf(client, world)},
-    )  # fmt: skip
+        page_url(world) + "/tick",
+        data=data,
+        headers={
+            "Origin": ORIGIN,
+            "HX-Request": "true",
+            "HX-Target": "gateway",
+            "X-CSRF-Token": _csrf(client, world),
+        },
+    )
     assert response.status_code == 200
     page = parse(response.text)
     assert not page.has("main")
@@ -99,9 +105,11 @@ def test_ticking_without_evidence_is_422_and_keeps_the_choice(
 ) -> None:
     signed_in(client, world.a.tutor)
     response = post(
-        client, page_url(world) + "/tick", {"requirement": "english", "evidence_id": ""},
+        client,
+        page_url(world) + "/tick",
+        {"requirement": "english", "evidence_id": ""},
         token_from=page_url(world),
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     assert "Choose the evidence" in alert_text(response.text)
 

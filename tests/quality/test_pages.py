@@ -60,8 +60,12 @@ def test_another_providers_iqa_gets_404_on_a_decision(
     mine, _ = decide(session, world)
     signed_in(client, world.b.iqa)
     assert client.get(f"/iqa/decisions/{mine.id}").status_code == 404
-    response = post(client, f"/iqa/decisions/{mine.id}/sample", {"verdict": "agree"},
-                    token_from="/iqa/decisions")  # fmt: skip
+    response = post(
+        client,
+        f"/iqa/decisions/{mine.id}/sample",
+        {"verdict": "agree"},
+        token_from="/iqa/decisions",
+    )
     assert response.status_code == 404
 
 
@@ -78,12 +82,16 @@ def test_agreeing_records_the_sample_and_an_event(
     assert sample(client, mine.id, {"verdict": "agree"}).status_code == 303
     stored = session.exec(select(IqaSample)).one()
     assert (stored.decision_id, stored.verdict, stored.sampled_by_id) == (
-        mine.id, "agree", world.a.iqa.id,
-    )  # fmt: skip
+        mine.id,
+        "agree",
+        world.a.iqa.id,
+    )
     [event] = session.exec(select(Event).where(col(Event.action) == "iqa.sampled")).all()
     assert (event.target_id, event.apprenticeship_id, event.provider_id) == (
-        mine.id, world.a.apprenticeship.id, world.a.provider.id,
-    )  # fmt: skip
+        mine.id,
+        world.a.apprenticeship.id,
+        world.a.provider.id,
+    )
 
 
 def test_disagreeing_needs_a_comment_and_keeps_the_choice(
@@ -129,9 +137,12 @@ def test_sampling_page_counts_per_tutor(client: TestClient, session: Session, wo
     row = page.find("tr", data_tutor=str(world.a.tutor.id))
     cells = {td.attrs["data-col"]: td.text for td in row.find_all("td")}
     assert cells == {
-        "decisions": "2", "sampled": "1", "sample_rate": "50%", "disagreed": "1",
+        "decisions": "2",
+        "sampled": "1",
+        "sample_rate": "50%",
+        "disagreed": "1",
         "disagreement_rate": "100%",
-    }  # fmt: skip
+    }
     other = page.find("tr", data_tutor=str(world.a.colleague.id))
     assert other.find("td", data_col="disagreement_rate").text == "no data"
 

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import EvidenceItem, EvidenceState, ReviewDecision, utcnow
+from app.models.base import id_of
 from tests.factories import make_evidence
 from tests.html_page import alert_text, main_text, parse
 from tests.review.conftest import World, fresh, refresh
@@ -24,7 +25,7 @@ def submitted(session: Session, world: World, *, days_ago: int = 0, second: bool
     item.reflection = "I rebuilt the server."
     session.add(item)
     refresh(session, world)
-    return item.id or 0
+    return id_of(item)
 
 
 def state_of(session: Session, item_id: int) -> EvidenceState:

@@ -10,10 +10,17 @@ from app.web import templating
 
 def request_for(app: FastAPI, host: str = "testserver") -> Request:
     scope = {
-        "type": "http", "app": app, "router": app.router, "method": "GET", "path": "/",
-        "scheme": "http", "server": (host, 80), "headers": [(b"host", host.encode())],
-        "query_string": b"", "root_path": "",
-    }  # fmt: skip
+        "type": "http",
+        "app": app,
+        "router": app.router,
+        "method": "GET",
+        "path": "/",
+        "scheme": "http",
+        "server": (host, 80),
+        "headers": [(b"host", host.encode())],
+        "query_string": b"",
+        "root_path": "",
+    }
     return Request(scope)
 
 
