@@ -11,10 +11,9 @@ from app.dashboards.cohort import CohortRow
 from app.dashboards.trend import replay, signoff_events, trend
 from app.models import Apprenticeship, id_of
 from app.progress.charts import STATE_LABELS, STATES, stacked_bars
-from app.progress.coverage import DutyCoverage
+from app.progress.coverage import RAG_WORDS, DutyCoverage
 from app.progress.queries import apprenticeship_coverage
 
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 STATUS_WORDS = {
     "active": "Active",
     "break_in_learning": "Break in learning",
@@ -63,7 +62,7 @@ def csv_rows(
             row.tally.not_started,
             _percent(row.progress.expected),
             _percent(row.progress.actual),
-            RAG_WORDS[row.progress.rag.value],
+            RAG_WORDS[row.progress.rag],
             row.progress.reason,
             f"{len(duties_done(own))} of {len(own)}",
             row.last_activity_at.date().isoformat() if row.last_activity_at else "",
@@ -88,7 +87,7 @@ def apprentice_context(
             ksb_total=coverage.overall.total,
         ),
         "duty_chart": stacked_bars(duty_rows, label_width=50),
-        "rag_word": RAG_WORDS[coverage.progress.rag.value],
+        "rag_word": RAG_WORDS[coverage.progress.rag],
         "status_words": STATUS_WORDS,
         "states": STATES,
         "state_labels": STATE_LABELS,

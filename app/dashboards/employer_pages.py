@@ -13,13 +13,13 @@ from app.dashboards import cohort, heatmap
 from app.dashboards.deps import CohortFilters, Employer
 from app.dashboards.employer_context import (
     CSV_HEADER,
-    RAG_WORDS,
     STATUS_WORDS,
     apprentice_context,
     csv_rows,
 )
 from app.dashboards.export import to_csv
 from app.progress.charts import STATE_LABELS, STATES
+from app.progress.coverage import RAG_WORDS
 from app.progress.queries import ksb_facts
 from app.web.responses import page_router, render_page
 

@@ -18,7 +18,7 @@ from app.evidence.labels import LABELS
 from app.models import Apprenticeship, Ksb, Role, User
 from app.models.base import id_of
 from app.progress.charts import STATE_LABELS, STATES, BarChart, describe, stacked_bars
-from app.progress.coverage import Coverage, KsbState
+from app.progress.coverage import RAG_WORDS, Coverage, KsbState
 from app.progress.queries import apprenticeship_coverage
 from app.standards.queries import standard_ksbs
 from app.web.responses import page_router, render_page
@@ -29,7 +29,6 @@ KIND_ROWS = (
     ("S", "skill", "Skills"),
     ("B", "behaviour", "Behaviours"),
 )
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def overview_context(
         "open_items": evidence_queries.open_items(
             session, viewer=viewer, apprenticeship_id=id_of(apprenticeship)
         ),
-        "rag_word": RAG_WORDS[coverage.progress.rag.value],
+        "rag_word": RAG_WORDS[coverage.progress.rag],
         "own": viewer.id == apprenticeship.apprentice_id,
         "can_add": evidence_service.can_change(viewer, apprenticeship),
         "labels": LABELS,

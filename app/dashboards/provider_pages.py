@@ -8,10 +8,11 @@ from starlette.responses import Response
 
 from app.auth.deps import DbSession
 from app.dashboards.deps import ProviderStaff
-from app.dashboards.employer_context import RAG_WORDS, STATUS_WORDS
+from app.dashboards.employer_context import STATUS_WORDS
 from app.dashboards.provider import overview
 from app.models import utcnow
 from app.progress.charts import histogram
+from app.progress.coverage import RAG_WORDS
 from app.web.responses import page_router, render_page
 
 router = page_router()

@@ -26,6 +26,9 @@ class Rag(StrEnum):
     RED = "red"
 
 
+RAG_WORDS = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red"}  # as people read them
+
+
 @dataclass(frozen=True)
 class KsbFacts:
     """One KSB's claim counts for an apprenticeship, as aggregated in SQL."""

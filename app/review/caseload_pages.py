@@ -13,14 +13,13 @@ from starlette.responses import Response
 from app.auth.deps import DbSession
 from app.models import utcnow
 from app.progress.charts import STATE_LABELS, STATES
-from app.progress.coverage import Rag
+from app.progress.coverage import RAG_WORDS, Rag
 from app.review import caseload_queries
 from app.review.deps import CaseloadViewer
 from app.web.responses import page_router, render_page
 
 router = page_router()
 Choice = Annotated[str, Query(max_length=100)]
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 SORT_WORDS = {
     "name": "Apprentice",
     "employer": "Employer",
