@@ -1,6 +1,6 @@
-"""Database helpers: the engine (SQLite pragmas, BEGIN IMMEDIATE), the request's session,
-bookkeeping writes that never wait, insert-once, row locks, and work tied to a transaction's
-outcome (after_commit)."""
+"""Database helpers: the engine (SQLite pragmas, BEGIN IMMEDIATE), the request's session and
+whether it may have saved anything, bookkeeping writes that never wait, insert-once, row locks,
+and work tied to a transaction's outcome (after_commit)."""
 
 import logging
 from collections.abc import Callable, Collection, Iterator
@@ -13,7 +13,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, SQLModel, col, create_engine
 
@@ -84,9 +84,25 @@ def insert_once(
     return session.execute(statement.returning(primary_key)).first() is not None
 
 
-def open_session(engine: Engine, *, read_only: bool = False) -> Session:
+class CommitAwareSession(Session):
+    """A session that knows whether it may have saved anything: one of its commits succeeded,
+    or was cut off by a lost connection, after which the server may have kept it or not."""
+
+    may_have_saved = False
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                self.may_have_saved = True
+            raise
+        self.may_have_saved = True
+
+
+def open_session(engine: Engine, *, read_only: bool = False) -> CommitAwareSession:
     options = {READ_ONLY: True} if read_only else {}
-    return Session(engine, expire_on_commit=False, execution_options=options)
+    return CommitAwareSession(engine, expire_on_commit=False, execution_options=options)
 
 
 @contextmanager
@@ -106,11 +122,17 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
         finally:
             request.state.db_session = None
+            request.state.may_have_saved = session.may_have_saved
 
 
 def request_session(request: Request) -> Session | None:
     """The request's own session while its route runs; None afterwards (error pages)."""
     return getattr(request.state, "db_session", None)
+
+
+def may_have_saved(request: Request) -> bool:
+    """False when the request's transaction kept nothing: it rolled back, or never began."""
+    return bool(getattr(request.state, "may_have_saved", False))
 
 
 def write_aside(engine: Engine, write: Callable[[Session], None]) -> bool:

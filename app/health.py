@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.db import open_session
+from app.web.failures import short_reason
 
 # Shorter than the Dockerfile's HEALTHCHECK allows each request.
 READY_WITHIN_S = 1.0
@@ -52,7 +53,7 @@ class Readiness:
         except TimeoutError:
             return "no answer in time"
         except SQLAlchemyError as exc:
-            log.warning("not ready: %s", str(getattr(exc, "orig", None) or exc).splitlines()[0])
+            log.warning("not ready: %s", short_reason(exc))
             return "not answering"
         return None
 

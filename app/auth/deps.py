@@ -14,10 +14,9 @@ from app.db import READ_ONLY, get_session, write_aside
 from app.errors import DomainError, Forbidden
 from app.models import ApiToken, Role, User, UserSession
 from app.web.api import API_PREFIX
-from app.web.security import same_origin
+from app.web.security import SAFE_METHODS, same_origin
 from app.web.templating import ANON_CSRF_COOKIE
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 T = TypeVar("T", User, UserSession, ApiToken)
