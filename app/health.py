@@ -7,7 +7,7 @@ requests waiting on the database can fill.
 """
 
 import logging
-import threading
+import time
 
 import anyio
 from fastapi import APIRouter, FastAPI
@@ -38,14 +38,16 @@ async def readyz(request: Request) -> JSONResponse:
 
 class Readiness:
     """A check the database leaves hanging goes on in its thread after the answer has gone;
-    until it ends, callers are told so rather than each leaving another thread hanging."""
+    until it ends, callers are told so rather than each leaving another thread hanging. Checks
+    that are merely at the same time (two probes) each run."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.reading = threading.Event()
+        self.reading_since: float | None = None
 
     async def reason_not_ready(self) -> str | None:
-        if self.reading.is_set():
+        since = self.reading_since
+        if since is not None and time.monotonic() - since >= READY_WITHIN_S:
             return "the previous check has not finished"
         try:
             with anyio.fail_after(READY_WITHIN_S):
@@ -58,14 +60,14 @@ class Readiness:
         return None
 
     def _read(self) -> None:
-        self.reading.set()
+        self.reading_since = time.monotonic()
         try:
             # Read-only (a deferred BEGIN on SQLite): it never waits for the write lock. A
             # table, not SELECT 1, so that the database itself is read.
             with open_session(self.engine, read_only=True) as session:
                 session.execute(text("SELECT version_num FROM alembic_version")).all()
         finally:
-            self.reading.clear()
+            self.reading_since = None
 
 
 def _readiness(app: FastAPI) -> Readiness:

@@ -1,9 +1,11 @@
 """/healthz says the process is alive and asks nothing of the database; /readyz says whether
 the database answers a read, within a moment."""
 
+import asyncio
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -60,6 +62,16 @@ def test_readyz_reads_while_a_write_holds_the_lock(client: TestClient, engine: E
         started = time.monotonic()
         assert client.get("/readyz").status_code == 200
         assert time.monotonic() - started < 1
+
+
+def test_readyz_answers_two_probes_at_once(app: FastAPI) -> None:
+    async def both() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            answers = await asyncio.gather(*(client.get("/readyz") for _ in range(2)))
+        return [answer.status_code for answer in answers]
+
+    assert asyncio.run(both()) == [200, 200]
 
 
 def test_readyz_does_not_wait_for_a_database_that_hangs(
