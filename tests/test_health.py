@@ -3,7 +3,6 @@ the database answers a read, within a moment."""
 
 import asyncio
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,17 +12,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from app import health
-from app.main import create_app
 from app.settings import Settings
+from tests.dialects import SQLITE_ONLY
 from tests.locks import lock_held
-
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-NOWHERE = "postgresql+psycopg://postgres@127.0.0.1:1/none"  # nothing listens on port 1
-
-
-@pytest.fixture
-def postgres_down(tmp_path: Path) -> FastAPI:
-    return create_app(Settings(database_url=NOWHERE, data_dir=tmp_path / "data"))
 
 
 def test_healthz_answers_without_a_database(postgres_down: FastAPI) -> None:

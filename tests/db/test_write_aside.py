@@ -10,10 +10,9 @@ from sqlmodel import Session, select
 
 from app.db import open_session, write_aside
 from app.models import Organisation
+from tests.dialects import SQLITE_ONLY
 from tests.factories import make_provider
 from tests.locks import lock_held
-
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from http.client import IncompleteRead
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from app.models import Organisation
 from app.settings import Settings
 from app.web.failures import BUSY, MAYBE_SAVED, NOTHING_SAVED, unavailable
 from app.web.security import BASE_HEADERS
+from tests.dialects import POSTGRES_ONLY, SQLITE_ONLY
 from tests.factories import (
     make_api_token,
     make_apprenticeship,
@@ -39,9 +39,6 @@ from tests.factories import (
 from tests.live_server import Answer, connected
 from tests.locks import lock_held
 
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
-NOWHERE = "postgresql+psycopg://postgres@127.0.0.1:1/none"  # nothing listens on port 1
 # An anonymous form post that passes the CSRF check (double-submit cookie, same origin).
 LOGIN = {
     "Cookie": "portfolio_csrf=t",
@@ -156,11 +153,6 @@ def test_a_full_database_answers_503(settings: Settings, session: Session) -> No
 
 
 # PostgreSQL is down: nothing listens where the app looks for it.
-@pytest.fixture
-def postgres_down(tmp_path: Path) -> FastAPI:
-    return create_app(Settings(database_url=NOWHERE, data_dir=tmp_path / "data"))
-
-
 def test_postgres_down_answers_the_api_503(postgres_down: FastAPI) -> None:
     with connected(postgres_down) as server:
         assert_busy_json(server.send("GET", "/api/v1/me", bearer("kp_any")), saved=None)
