@@ -1,5 +1,6 @@
-"""Database helpers: the engine (SQLite pragmas, BEGIN IMMEDIATE), the request's session,
-insert-once, row locks, and work tied to a transaction's outcome (after_commit)."""
+"""Database helpers: the engine (SQLite pragmas, BEGIN IMMEDIATE), the request's session and
+whether it may have saved anything, bookkeeping writes that never wait, insert-once, row locks,
+and work tied to a transaction's outcome (after_commit)."""
 
 import logging
 from collections.abc import Callable, Collection, Iterator
@@ -8,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, SQLModel, col, create_engine
 
@@ -20,6 +22,9 @@ from app.models import Apprenticeship
 # Reads open a deferred transaction; anything else takes SQLite's write lock up front so
 # that two read-modify-write transactions cannot interleave and lose an update.
 READ_ONLY = "portfolio_read_only"
+# A bookkeeping write gives up rather than wait long for a lock (write_aside).
+NO_WAIT = "portfolio_no_wait"
+NO_WAIT_MS = 50
 log = logging.getLogger("portfolio.files")
 _KEY = "portfolio_pending_file_work"
 Action = Callable[[], None]
@@ -52,8 +57,18 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get(READ_ONLY, False):
+            conn.exec_driver_sql("BEGIN")
+        elif options.get(NO_WAIT, False):
+            # The busy timeout belongs to the pooled connection: put it back whatever happens.
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={NO_WAIT_MS}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -77,9 +92,25 @@ def insert_once(
     return session.execute(statement.returning(primary_key)).first() is not None
 
 
-def open_session(engine: Engine, *, read_only: bool = False) -> Session:
+class CommitAwareSession(Session):
+    """A session that knows whether it may have saved anything: one of its commits succeeded,
+    or was cut off by a lost connection, after which the server may have kept it or not."""
+
+    may_have_saved = False
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                self.may_have_saved = True
+            raise
+        self.may_have_saved = True
+
+
+def open_session(engine: Engine, *, read_only: bool = False) -> CommitAwareSession:
     options = {READ_ONLY: True} if read_only else {}
-    return Session(engine, expire_on_commit=False, execution_options=options)
+    return CommitAwareSession(engine, expire_on_commit=False, execution_options=options)
 
 
 @contextmanager
@@ -99,11 +130,34 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
         finally:
             request.state.db_session = None
+            request.state.may_have_saved = session.may_have_saved
 
 
 def request_session(request: Request) -> Session | None:
     """The request's own session while its route runs; None afterwards (error pages)."""
     return getattr(request.state, "db_session", None)
+
+
+def may_have_saved(request: Request) -> bool:
+    """False when the request's transaction kept nothing: it rolled back, or never began."""
+    return bool(getattr(request.state, "may_have_saved", False))
+
+
+def write_aside(engine: Engine, write: Callable[[Session], None]) -> bool:
+    """A bookkeeping write in a short transaction of its own that nobody waits for: it gives
+    up when another transaction holds the lock it needs for longer than a moment (SQLite's
+    write lock, a PostgreSQL row lock). False when it gave up; a later request will do it.
+    """
+    with Session(engine, execution_options={NO_WAIT: True}) as session:
+        try:
+            if engine.dialect.name == "postgresql":
+                session.execute(text(f"SET LOCAL lock_timeout = '{NO_WAIT_MS}ms'"))
+            write(session)
+            session.commit()
+        except OperationalError:
+            session.rollback()
+            return False
+    return True
 
 
 def lock_apprenticeships(session: Session, ids: Collection[int]) -> None:

@@ -37,6 +37,7 @@ from app.review import pages as review_pages
 from app.settings import Settings
 from app.standards import api as standards_api
 from app.web.errors import install_error_handlers
+from app.web.failures import Failures
 from app.web.security import SecurityHeaders
 
 # FastAPI tries routers in this order on every request, about 15 us for each one passed (it
@@ -107,7 +108,9 @@ def create_app(settings: Settings) -> FastAPI:
         queue=settings.db_queue,
         wait_seconds=settings.db_wait_seconds,
     )
+    # The last added is the outermost: a failure's answer carries the security headers.
     app.add_middleware(DeniedAccessAudit)
+    app.add_middleware(Failures)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
     install_error_handlers(app)

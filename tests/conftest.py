@@ -22,6 +22,7 @@ POSTGRES_URL = os.environ.get(
     "PORTFOLIO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("PORTFOLIO_REQUIRE_POSTGRES") == "1"
+NOWHERE = "postgresql+psycopg://postgres@127.0.0.1:1/none"  # nothing listens on port 1
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -137,3 +138,9 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         yield client
+
+
+@pytest.fixture
+def postgres_down(tmp_path: Path) -> FastAPI:
+    """The app, looking for PostgreSQL where nothing listens."""
+    return create_app(Settings(database_url=NOWHERE, data_dir=tmp_path / "data"))

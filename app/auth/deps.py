@@ -10,15 +10,14 @@ from sqlmodel import Session
 
 from app.auth import api_tokens, sessions
 from app.auth.tokens import new_secret
-from app.db import READ_ONLY, get_session, open_session
+from app.db import READ_ONLY, get_session, write_aside
 from app.errors import DomainError, Forbidden
 from app.models import ApiToken, Role, User, UserSession
 from app.models.base import id_of
 from app.web.api import API_PREFIX
-from app.web.security import same_origin
+from app.web.security import SAFE_METHODS, same_origin
 from app.web.templating import ANON_CSRF_COOKIE
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 T = TypeVar("T", User, UserSession, ApiToken)
@@ -69,16 +68,15 @@ def _from_cookie(request: Request, session: Session) -> Viewer | None:
 
 
 def _write_aside(request: Request, session: Session, write: Callable[[Session], None]) -> None:
-    """A bookkeeping write (last seen, last used) that must not make reads write.
+    """A bookkeeping write (last seen, last used) that must not make reads write, or wait.
 
-    A read request's transaction stays read-only, so the write gets its own short one. A write
-    request already holds SQLite's write lock: a second transaction would wait on it until the
-    busy timeout, so the write joins the request's own transaction instead.
+    A read request's transaction stays read-only, so the write gets its own short one, skipped
+    when another transaction holds the lock: a later request does it. A write request already
+    holds SQLite's write lock: a second transaction would wait on it until the busy timeout,
+    so the write joins the request's own transaction instead.
     """
     if session.execution_options.get(READ_ONLY):
-        with open_session(request.app.state.engine) as writer:
-            write(writer)
-            writer.commit()
+        write_aside(request.app.state.engine, write)
     else:
         write(session)
 

@@ -4,15 +4,19 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Route
 
 from app.auth.deps import require_viewer
 
-# Reachable without signing in: sign-in itself, account activation, health and the start page.
+# Reachable without signing in: sign-in itself, account activation, health, the start page and
+# the API's description (served in dev only: main.py).
 PUBLIC_ROUTES = frozenset(
     {
         "home",
         "healthz",
+        "readyz",
+        "openapi",
         "login",
         "login_submit",
         "activate",
@@ -34,7 +38,8 @@ class RouteInfo:
 
 
 def all_routes(app: FastAPI) -> list[RouteInfo]:
-    """Every endpoint, including those of included routers (FastAPI nests them)."""
+    """Every endpoint, including those of included routers (FastAPI nests them), and plain
+    Starlette routes (health.py's), which no dependency protects."""
     return [
         RouteInfo(
             ctx.name or "",
@@ -43,7 +48,7 @@ def all_routes(app: FastAPI) -> list[RouteInfo]:
             getattr(ctx, "dependant", None),
         )
         for ctx in iter_route_contexts(app.routes)
-        if isinstance(ctx.original_route, APIRoute)
+        if isinstance(ctx.original_route, Route)
     ]
 
 

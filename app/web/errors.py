@@ -1,5 +1,6 @@
 """Turn domain and HTTP errors into JSON under /api, an error fragment for htmx, or a page."""
 
+from collections.abc import Sequence
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -26,16 +27,22 @@ MESSAGES = {
 }
 
 
-def error_response(request: Request, status: int, detail: object) -> Response:
+def error_response(
+    request: Request, status: int, detail: object, *, notes: Sequence[str] = ()
+) -> Response:
+    """notes: sentences after the message (a paragraph each on a page, appended in JSON)."""
     if request.url.path.startswith("/api/"):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if notes:
+            detail = " ".join([str(detail), *notes])
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     if status == 401:
         return _to_login(request)
     generic = not isinstance(detail, str) or detail == HTTPStatus(status).phrase
     message = MESSAGES.get(status, "Something went wrong.") if generic else str(detail)
     template = "web/_error.html" if is_htmx(request) else "web/error.html"
-    return render_page(request, template, {"status": status, "message": message}, status=status)
+    context = {"status": status, "message": message, "notes": notes}
+    return render_page(request, template, context, status=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -24,6 +24,8 @@ BASE_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 HSTS = "max-age=63072000; includeSubDomains"
+# Requests that change nothing: no CSRF check, and nothing to tell about saving when they fail.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SecurityHeaders:

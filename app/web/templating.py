@@ -55,10 +55,15 @@ def unread_notifications(request: Request) -> int | None:
     this low layer imports nothing from the domains. None: no badge (anonymous, other roles)."""
     counter = getattr(request.app.state, "unread_counter", None)
     viewer = getattr(request.state, "viewer", None)
-    if counter is None or viewer is None:
+    if counter is None or viewer is None or getattr(request.state, "no_badge", False):
         return None
     result: int | None = counter(request, viewer.user)
     return result
 
 
 templates.env.globals["unread_notifications"] = unread_notifications
+
+
+def without_badge(request: Request) -> None:
+    """This request's page shows no unread count (web/failures.py: a failure's page)."""
+    request.state.no_badge = True

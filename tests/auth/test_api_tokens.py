@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
@@ -18,6 +19,7 @@ from app.cli import cli
 from app.models import ApiToken, Event, User, utcnow
 from app.settings import Settings
 from tests.factories import bearer, make_api_token, make_provider, make_user
+from tests.locks import lock_held
 from tests.web_client import PASSWORD, post, sign_in
 
 runner = CliRunner()
@@ -242,6 +244,21 @@ def test_use_is_written_at_most_once_a_minute(
     me(client, raw)
     moved = last_used(session)
     assert moved is not None and before is not None and moved > before
+
+
+def test_use_is_not_waited_for_while_a_write_holds_the_lock(
+    client: TestClient, session: Session, user: User, engine: Engine
+) -> None:
+    """Only bookkeeping: a read does not wait on another write for it; a later request does it."""
+    raw = make_api_token(session, user)
+    session.commit()
+    with lock_held(engine, "api_token"):
+        started = time.monotonic()
+        assert me(client, raw) == 200
+        assert time.monotonic() - started < 1
+    assert last_used(session) is None
+    me(client, raw)
+    assert last_used(session) is not None
 
 
 def test_tokens_do_not_open_the_pages(client: TestClient, session: Session, user: User) -> None:
