@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.auth import api_tokens, sessions
 from app.auth.tokens import new_secret
-from app.db import READ_ONLY, get_session, write_aside
+from app.db import READ_ONLY, get_session, open_session, write_aside
 from app.errors import DomainError, Forbidden
 from app.models import ApiToken, Role, User, UserSession
 from app.models.base import id_of
