@@ -11,7 +11,7 @@ a connection never waits for one, and always finds a thread for its next step.
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TypeVar
 
 from fastapi import Request
@@ -26,27 +26,43 @@ BUSY = "The service is busy just now. Please try again in a moment; nothing was 
 
 
 class Admission:
-    def __init__(self, *, capacity: int, queue: int, wait_seconds: float) -> None:
-        self.capacity, self.queue, self.wait_seconds = capacity, queue, wait_seconds
+    """capacity: turns for any request; writers: of those, how many may write at once. SQLite
+    takes one writer at a time whatever we do, so there writers wait here, in order, rather
+    than in SQLite's busy handler, which sleeps in growing steps and hands the lock on late."""
+
+    def __init__(self, *, capacity: int, writers: int, queue: int, wait_seconds: float) -> None:
+        self.capacity, self.writers = capacity, writers
+        self.queue, self.wait_seconds = queue, wait_seconds
         self._waiting = {True: 0, False: 0}  # by "is a read"
         self._loop: asyncio.AbstractEventLoop | None = None
         self._turns = asyncio.Semaphore(capacity)
+        self._writes = asyncio.Semaphore(writers)
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _semaphores(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
         # A semaphore belongs to one event loop; tests run an app on several loops in turn.
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
-            self._loop, self._turns = loop, asyncio.Semaphore(self.capacity)
-        return self._turns
+            self._loop = loop
+            self._turns = asyncio.Semaphore(self.capacity)
+            self._writes = asyncio.Semaphore(self.writers)
+        return self._turns, self._writes
 
     @asynccontextmanager
     async def turn(self, *, read: bool = True) -> AsyncIterator[None]:
-        turns = self._semaphore()
-        if turns.locked() and self._waiting[read] >= self.queue:
+        turns, writes = self._semaphores()
+        async with AsyncExitStack() as held:
+            if not read:  # the write's place first: no turn is held while waiting for it
+                await held.enter_async_context(self._held(writes, read))
+            await held.enter_async_context(self._held(turns, read))
+            yield
+
+    @asynccontextmanager
+    async def _held(self, semaphore: asyncio.Semaphore, read: bool) -> AsyncIterator[None]:
+        if semaphore.locked() and self._waiting[read] >= self.queue:
             raise Unavailable(BUSY)
         self._waiting[read] += 1
         try:
-            await asyncio.wait_for(turns.acquire(), self.wait_seconds)
+            await asyncio.wait_for(semaphore.acquire(), self.wait_seconds)
         except TimeoutError:
             raise Unavailable(BUSY) from None
         finally:
@@ -54,7 +70,7 @@ class Admission:
         try:
             yield
         finally:
-            turns.release()
+            semaphore.release()
 
 
 async def in_transaction(

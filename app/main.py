@@ -105,6 +105,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.admission = Admission(
         capacity=settings.db_pool_size,
+        writers=1 if settings.is_sqlite else settings.db_pool_size,
         queue=settings.db_queue,
         wait_seconds=settings.db_wait_seconds,
     )

@@ -39,7 +39,7 @@ from tests.web_client import PASSWORD
 
 def test_turns_beyond_capacity_wait_then_go_in_order() -> None:
     async def scenario() -> list[str]:
-        gate = Admission(capacity=2, queue=10, wait_seconds=5)
+        gate = Admission(capacity=2, writers=2, queue=10, wait_seconds=5)
         log: list[str] = []
 
         async def visit(name: str) -> None:
@@ -58,7 +58,7 @@ def test_turns_beyond_capacity_wait_then_go_in_order() -> None:
 
 def test_past_the_queue_a_request_is_refused_at_once() -> None:
     async def scenario() -> tuple[float, int]:
-        gate = Admission(capacity=1, queue=1, wait_seconds=5)
+        gate = Admission(capacity=1, writers=1, queue=1, wait_seconds=5)
         held, release = asyncio.Event(), asyncio.Event()
 
         async def holder() -> None:
@@ -89,7 +89,7 @@ def test_past_the_queue_a_request_is_refused_at_once() -> None:
 
 def test_a_wait_longer_than_allowed_is_refused() -> None:
     async def scenario() -> None:
-        gate = Admission(capacity=1, queue=5, wait_seconds=0.05)
+        gate = Admission(capacity=1, writers=1, queue=5, wait_seconds=0.05)
         async with gate.turn():
             with pytest.raises(Unavailable):
                 async with gate.turn():
@@ -102,7 +102,7 @@ def test_a_wait_longer_than_allowed_is_refused() -> None:
 
 def test_a_failing_request_gives_its_turn_back() -> None:
     async def scenario() -> None:
-        gate = Admission(capacity=1, queue=0, wait_seconds=0.05)
+        gate = Admission(capacity=1, writers=1, queue=0, wait_seconds=0.05)
         with pytest.raises(RuntimeError):
             async with gate.turn():
                 raise RuntimeError("the route failed")
@@ -110,6 +110,25 @@ def test_a_failing_request_gives_its_turn_back() -> None:
             pass
 
     asyncio.run(scenario())
+
+
+def test_writes_take_their_place_one_by_one_while_reads_go_on() -> None:
+    async def scenario() -> list[str]:
+        gate = Admission(capacity=4, writers=1, queue=10, wait_seconds=5)
+        log: list[str] = []
+
+        async def visit(name: str, read: bool) -> None:
+            async with gate.turn(read=read):
+                log.append(f"in {name}")
+                await asyncio.sleep(0.01)
+                log.append(f"out {name}")
+
+        await asyncio.gather(visit("w1", False), visit("w2", False), visit("r1", True))
+        return log
+
+    log = asyncio.run(scenario())
+    assert log.index("in w2") > log.index("out w1")  # one writer at a time
+    assert log.index("in r1") < log.index("out w1")  # a read does not wait for a write
 
 
 # --- A real worker ---
