@@ -21,6 +21,7 @@ from app.evidence import api as evidence_api
 from app.evidence import downloads as evidence_downloads
 from app.evidence import form_pages as evidence_form_pages
 from app.evidence import pages as evidence_pages
+from app.evidence.sweeper import sweep_while_serving
 from app.gateway import api as gateway_api
 from app.gateway import pages as gateway_pages
 from app.notifications import api as notifications_api
@@ -80,8 +81,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with sweep_while_serving(app):
+            yield
         engine.dispose()
 
     dev = settings.env == "dev"

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     max_file_bytes: int = 200 * 1024 * 1024
     max_files_per_item: int = 20
+    # How often the running app sweeps the file storage (app/evidence/reconcile.py), and how
+    # long a file no row references must sit unwritten before the sweep removes it. The grace
+    # outlasts any pause within an upload, and the wait between its last byte and its commit.
+    files_sweep_seconds: float = Field(default=300, gt=0)
+    files_grace_seconds: float = Field(default=600, ge=0)
     sqlite_busy_timeout_ms: int = 30_000
     db_pool_size: int = Field(default=10, ge=1)
     # Denied requests recorded per user per minute; past it they are only counted (auth/denied.py).
