@@ -1,4 +1,5 @@
-"""The `portfolio` command line: serve, db, standards, demo and users."""
+"""The `portfolio` command line: serve, db, standards, demo, users, tokens, files, backup and
+restore."""
 
 from pathlib import Path
 from typing import Annotated
@@ -282,6 +283,41 @@ def _print_names(heading: str, names: list[str]) -> None:
     console.print(f"{heading}: {len(names)}", highlight=False)
     for name in names:
         console.print(f"  {name}", highlight=False)
+
+
+@cli.command("backup")
+def backup_command(
+    dest: Annotated[Path, typer.Argument(help="A new or empty folder for the backup")],
+) -> None:
+    """Copy the database and the evidence files it references into DEST, with a manifest."""
+    from app.backup import BackupError, backup
+
+    try:
+        written = backup(_settings(), dest)
+    except BackupError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"Backed up the database and {written.files} file(s) to {dest}.", highlight=False)
+    if written.missing:
+        for key in written.missing:
+            console.print(f"  {key}", highlight=False)
+        raise _fail(
+            f"{len(written.missing)} file(s) the database references were missing from storage "
+            "or did not match their checksum (listed above; see `portfolio files check`)."
+        )
+
+
+@cli.command("restore")
+def restore_command(
+    src: Annotated[Path, typer.Argument(help="A folder written by `portfolio backup`")],
+) -> None:
+    """Restore a backup into an empty data folder and an empty database, checking checksums."""
+    from app.backup import BackupError, restore
+
+    try:
+        restored = restore(_settings(), src)
+    except BackupError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"Restored the database and {restored} file(s) from {src}.", highlight=False)
 
 
 def main() -> None:
