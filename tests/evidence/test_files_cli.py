@@ -8,7 +8,7 @@ from app.cli import cli
 from app.evidence.storage import LocalStorage
 from app.settings import Settings
 from tests.evidence.conftest import World
-from tests.evidence.test_reconcile import file_row, make_old, unfinished
+from tests.evidence.test_reconcile import committed_row, make_old, unfinished
 
 runner = CliRunner()
 
@@ -34,7 +34,7 @@ def test_the_sweep_command_moves_committed_uploads_into_place(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
     key = unfinished(storage)
-    file_row(session, world, key)
+    committed_row(session, world, key)
     result = runner.invoke(cli, ["files", "sweep"])
     assert result.exit_code == 0, result.output
     assert "Moved 1 committed" in result.output and storage.exists(key)
@@ -45,7 +45,7 @@ def test_the_check_command_passes_when_files_and_rows_agree(
 ) -> None:
     key = storage.new_key()
     storage.put_bytes(key, b"notes")
-    file_row(session, world, key)
+    committed_row(session, world, key)
     result = runner.invoke(cli, ["files", "check"])
     assert result.exit_code == 0, result.output
     assert "Rows without files: 0" in result.output and "Files without rows: 0" in result.output
@@ -54,7 +54,7 @@ def test_the_check_command_passes_when_files_and_rows_agree(
 def test_the_check_command_names_what_disagrees_and_fails(
     session: Session, world: World, storage: LocalStorage
 ) -> None:
-    lost = file_row(session, world, storage.new_key())
+    lost = committed_row(session, world, storage.new_key())
     stray = storage.new_key()
     storage.put_bytes(stray, b"no row")
     part = unfinished(storage)

@@ -1,6 +1,5 @@
 """Files against their rows: the check finds what disagrees, the sweep puts it right."""
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ from sqlmodel import Session
 from app.evidence import reconcile
 from app.evidence.storage import LocalStorage
 from app.models import EvidenceFile
-from tests.evidence.conftest import World, stored_files
+from tests.evidence.conftest import World, file_row, stored_files
 from tests.factories import make_evidence
 
 GRACE = 600
@@ -23,18 +22,10 @@ def make_old(path: Path) -> None:
     os.utime(path, (an_hour_ago, an_hour_ago))
 
 
-def file_row(session: Session, world: World, key: str, data: bytes = b"notes") -> EvidenceFile:
+def committed_row(session: Session, world: World, key: str) -> EvidenceFile:
     """A committed file row for the key, whatever the storage holds."""
     item = make_evidence(session, apprenticeship=world.apprenticeship, state="draft")
-    row = EvidenceFile(
-        evidence_id=item.id or 0,
-        storage_key=key,
-        original_name="notes.txt",
-        content_type="text/plain",
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    session.add(row)
+    row = file_row(session, item.id, key, b"notes")
     session.commit()
     return row
 
@@ -54,7 +45,7 @@ def test_the_sweep_moves_a_committed_upload_into_place_whatever_its_age(
     engine: Engine, session: Session, world: World, storage: LocalStorage
 ) -> None:
     key = unfinished(storage, b"committed, never renamed")
-    file_row(session, world, key)
+    committed_row(session, world, key)
     assert sweep(engine, storage).promoted == 1
     assert storage.path_for(key).read_bytes() == b"committed, never renamed"
     assert stored_files(storage) == [key]
@@ -83,7 +74,7 @@ def test_the_sweep_keeps_files_their_rows_reference(
     key = storage.new_key()
     storage.put_bytes(key, b"notes")
     make_old(storage.path_for(key))
-    file_row(session, world, key)
+    committed_row(session, world, key)
     assert sweep(engine, storage) == reconcile.Swept(0, 0, 0, 0)
     assert storage.exists(key)
 
@@ -122,9 +113,9 @@ def test_a_deleted_file_waits_its_grace_from_the_deletion(
 def test_the_check_finds_rows_without_files_and_files_without_rows(
     engine: Engine, session: Session, world: World, storage: LocalStorage
 ) -> None:
-    lost = file_row(session, world, storage.new_key())
+    lost = committed_row(session, world, storage.new_key())
     waiting_key = unfinished(storage)
-    waiting = file_row(session, world, waiting_key)
+    waiting = committed_row(session, world, waiting_key)
     stray = storage.new_key()
     storage.put_bytes(stray, b"no row")
     report = reconcile.check(engine, storage)
@@ -141,7 +132,7 @@ def test_the_check_lists_unfinished_and_deleted_files_apart(
 ) -> None:
     kept = storage.new_key()
     storage.put_bytes(kept, b"notes")
-    file_row(session, world, kept)
+    committed_row(session, world, kept)
     part = unfinished(storage)
     gone = storage.new_key()
     storage.put_bytes(gone, b"deleted")

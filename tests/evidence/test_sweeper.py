@@ -13,7 +13,7 @@ from app.evidence.storage import LocalStorage
 from app.main import create_app
 from app.settings import Settings
 from tests.evidence.conftest import World
-from tests.evidence.test_reconcile import file_row, make_old, unfinished
+from tests.evidence.test_reconcile import committed_row, make_old, unfinished
 
 WAIT = 10.0  # far beyond the few sweeps these tests wait for
 
@@ -36,7 +36,7 @@ def test_the_app_sweeps_when_it_starts(
     settings: Settings, session: Session, world: World, storage: LocalStorage
 ) -> None:
     committed, stale = unfinished(storage), unfinished(storage)
-    file_row(session, world, committed)
+    committed_row(session, world, committed)
     make_old(storage.temp_path_for(stale))
     with TestClient(create_app(settings)):
         assert storage.exists(committed)
@@ -56,7 +56,7 @@ def test_committed_uploads_are_moved_into_place_while_the_app_serves(
 ) -> None:
     with TestClient(create_app(fast_settings)):
         key = unfinished(storage)
-        file_row(session, world, key)
+        committed_row(session, world, key)
         assert eventually(lambda: storage.exists(key))
 
 
