@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine, make_url
@@ -33,10 +33,15 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 FILES = "files"
 DUMPS = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
+MISSING, CHANGED = "is missing from the backup", "does not match its checksum"
 
 
 class BackupError(Exception):
     """A backup or restore refused or failed; the message says why and what to do."""
+
+
+def _not_restored(path: Path, problem: str) -> BackupError:
+    return BackupError(f"{path} {problem}. Nothing was restored.")
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class Entry:
 @dataclass(frozen=True)
 class Written:
     files: int
-    missing: list[str]  # keys the database names that storage could not give
+    missing: list[str]  # keys the database names whose files could not be backed up intact
 
 
 def backup(settings: Settings, dest: Path) -> Written:
@@ -61,11 +66,7 @@ def backup(settings: Settings, dest: Path) -> Written:
     dest.mkdir(parents=True, exist_ok=True)
     kind = _kind(settings)
     dump = dest / DUMPS[kind]
-    engine = _engine(settings)
-    try:
-        rows = _dump_sqlite(settings, dump) if kind == "sqlite" else _dump_postgres(engine, dump)
-    finally:
-        engine.dispose()
+    rows = _dump_sqlite(settings, dump) if kind == "sqlite" else _dump_postgres(settings, dump)
     storage = LocalStorage(settings.files_dir)
     entries, missing = [], []
     for key, sha256 in rows:
@@ -90,8 +91,8 @@ def backup(settings: Settings, dest: Path) -> Written:
     return Written(len(entries), missing)
 
 
-def restore(settings: Settings, src: Path) -> int:
-    """Restore a backup into an empty data folder and an empty database; returns the files."""
+def restore(settings: Settings, src: Path) -> Written:
+    """Restore a backup into an empty data folder and an empty database."""
     manifest = _manifest(src)
     kind = manifest["database"]["kind"]
     if kind != _kind(settings):
@@ -113,7 +114,7 @@ def restore(settings: Settings, src: Path) -> int:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return len(written)
+    return Written(len(written), list(manifest["missing"]))
 
 
 # --- The database -------------------------------------------------------------------------
@@ -151,17 +152,21 @@ def _dump_sqlite(settings: Settings, dump: Path) -> list[tuple[str, str]]:
         return _file_rows(copy.execute("SELECT storage_key, sha256 FROM evidence_file"))
 
 
-def _dump_postgres(engine: Engine, dump: Path) -> list[tuple[str, str]]:
+def _dump_postgres(settings: Settings, dump: Path) -> list[tuple[str, str]]:
     """pg_dump reads the snapshot this transaction exports, and the file rows are read in the
     same snapshot: the dump and the list of files to copy agree exactly."""
     statement = select(col(EvidenceFile.storage_key), col(EvidenceFile.sha256))
-    url = engine.url.render_as_string(hide_password=False)
-    with engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            rows = _file_rows(conn.execute(statement))
-            _run("pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={dump}", url=url)
+    engine = _engine(settings)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                rows = _file_rows(conn.execute(statement))
+                dump_options = ("--format=custom", f"--snapshot={snapshot}", f"--file={dump}")
+                _run("pg_dump", *dump_options, url=settings.database_url)
+    finally:
+        engine.dispose()
     return rows
 
 
@@ -173,7 +178,7 @@ def _restore_sqlite(dump: Path, database: Entry, settings: Settings) -> None:
     temp = target.with_name(target.name + TEMP_SUFFIX)
     if _copy(dump, temp) != (database.sha256, database.size):
         temp.unlink()
-        raise BackupError(f"{dump} changed while it was being restored. Nothing was restored.")
+        raise _not_restored(dump, CHANGED)
     os.replace(temp, target)
 
 
@@ -226,29 +231,30 @@ def _refuse_unless_empty(settings: Settings) -> None:
 # --- Files and the manifest ---------------------------------------------------------------
 
 
-def _hashed_chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as source:
-        while chunk := source.read(CHUNK):
-            yield chunk
+def _chunks(file: BinaryIO) -> Iterator[bytes]:
+    while chunk := file.read(CHUNK):
+        yield chunk
 
 
 def _copy(source: Path, target: Path) -> tuple[str, int]:
     """Copy, hashing as it goes; the copy's SHA-256 and size."""
     digest, size = hashlib.sha256(), 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
-        for chunk in _hashed_chunks(source):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    with source.open("rb") as read:  # first: a source that is not there leaves no empty copy
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            for chunk in _chunks(read):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
     return digest.hexdigest(), size
 
 
 def _entry(path: Path, root: Path) -> Entry:
     digest, size = hashlib.sha256(), 0
-    for chunk in _hashed_chunks(path):
-        digest.update(chunk)
-        size += len(chunk)
+    with path.open("rb") as read:
+        for chunk in _chunks(read):
+            digest.update(chunk)
+            size += len(chunk)
     return Entry(path.relative_to(root).as_posix(), digest.hexdigest(), size)
 
 
@@ -280,17 +286,21 @@ def _verify(path: Path, entry: Entry) -> None:
     try:
         found = _entry(path, path.parent)
     except FileNotFoundError:
-        raise BackupError(f"{path} is missing from the backup. Nothing was restored.") from None
+        raise _not_restored(path, MISSING) from None
     if (found.sha256, found.size) != (entry.sha256, entry.size):
-        raise BackupError(f"{path} does not match its checksum. Nothing was restored.")
+        raise _not_restored(path, CHANGED)
 
 
 def _restore_file(src: Path, entry: Entry, storage: LocalStorage) -> Path:
     """Copy a file into place, checked against the manifest on the way."""
     key = Path(entry.path).name
     temp, target = storage.temp_path_for(key), storage.path_for(key)
-    if _copy(src / entry.path, temp) != (entry.sha256, entry.size):
+    try:
+        copied = _copy(src / entry.path, temp)
+    except FileNotFoundError:
+        raise _not_restored(src / entry.path, MISSING) from None
+    if copied != (entry.sha256, entry.size):
         temp.unlink()
-        raise BackupError(f"{src / entry.path} does not match its checksum. Nothing was restored.")
+        raise _not_restored(src / entry.path, CHANGED)
     os.replace(temp, target)
     return target

@@ -317,7 +317,15 @@ def restore_command(
         restored = restore(_settings(), src)
     except BackupError as exc:
         raise _fail(str(exc)) from exc
-    console.print(f"Restored the database and {restored} file(s) from {src}.", highlight=False)
+    console.print(
+        f"Restored the database and {restored.files} file(s) from {src}.", highlight=False
+    )
+    if restored.missing:
+        console.print(
+            f"[yellow]Warning:[/yellow] {len(restored.missing)} file(s) the database references "
+            "could not be backed up: `portfolio files check` lists their rows.",
+            highlight=False,
+        )
 
 
 def main() -> None:

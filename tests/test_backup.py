@@ -294,14 +294,18 @@ def test_restore_refuses_a_database_that_has_tables(settings: Settings, tmp_path
         backup.restore(settings, tmp_path / "backup")  # the migrated database it came from
 
 
-def test_restore_refuses_a_file_that_does_not_match_and_leaves_both_empty(
-    settings: Settings, one_item: int, restored: Settings, tmp_path: Path
+@pytest.mark.parametrize("damage", ["changed", "missing"])
+def test_restore_refuses_a_damaged_file_and_leaves_both_empty(
+    settings: Settings, one_item: int, restored: Settings, tmp_path: Path, damage: str
 ) -> None:
     dest = tmp_path / "backup"
     backup.backup(settings, dest)
-    entry = json.loads((dest / "manifest.json").read_text())["files"][0]
-    (dest / entry["path"]).write_bytes(b"changed since the backup")
-    with pytest.raises(backup.BackupError, match="does not match its checksum"):
+    damaged = dest / json.loads((dest / "manifest.json").read_text())["files"][0]["path"]
+    if damage == "changed":
+        damaged.write_bytes(b"changed since the backup")
+    else:
+        damaged.unlink()
+    with pytest.raises(backup.BackupError, match="Nothing was restored"):
         backup.restore(restored, dest)
     assert [path for path in restored.files_dir.rglob("*") if path.is_file()] == []
     engine = make_engine(restored.database_url)
