@@ -1,4 +1,4 @@
-"""The file sweep while the app serves: once before the first request, then every few minutes.
+"""The file sweep while the app serves: once as it starts, then every few minutes.
 
 The sweep reads the folder and the database, so it runs in a worker thread: the event loop goes
 on serving meanwhile. At shutdown the waiting loop is cancelled; a sweep already running is
@@ -20,6 +20,8 @@ from app.evidence import reconcile
 from app.evidence.storage import LocalStorage
 
 log = logging.getLogger("portfolio.files")
+# The longest the app waits for its start-up sweep before it serves anyway.
+STARTUP_WAIT_SECONDS = 10.0
 
 
 def sweep_logged(engine: Engine, storage: LocalStorage, *, grace_seconds: float) -> None:
@@ -46,8 +48,11 @@ async def sweep_while_serving(app: FastAPI) -> AsyncIterator[None]:
     sweep = partial(
         sweep_logged, app.state.engine, storage, grace_seconds=settings.files_grace_seconds
     )
-    # Before the first request, so that an upload committed just before a crash downloads.
-    await to_thread.run_sync(sweep)
+    # Before the first request, so that an upload committed just before a crash downloads; but
+    # a database that does not answer must not keep the app from serving (the sweep then goes
+    # on in its thread).
+    with anyio.move_on_after(STARTUP_WAIT_SECONDS):
+        await to_thread.run_sync(sweep, abandon_on_cancel=True)
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(_every, settings.files_sweep_seconds, sweep)
         try:

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.evidence import reconcile
+from app.evidence import reconcile, sweeper
 from app.evidence.storage import LocalStorage
 from app.main import create_app
 from app.settings import Settings
@@ -41,6 +41,24 @@ def test_the_app_sweeps_when_it_starts(
     with TestClient(create_app(settings)):
         assert storage.exists(committed)
         assert not storage.temp_path_for(stale).exists()
+
+
+def test_a_start_up_sweep_that_hangs_does_not_keep_the_app_from_serving(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def hanging_sweep(*_args: object, **_kwargs: float) -> reconcile.Swept:
+        release.wait(WAIT)  # a database that does not answer
+        return reconcile.Swept(0, 0, 0, 0)
+
+    monkeypatch.setattr(reconcile, "sweep", hanging_sweep)
+    monkeypatch.setattr(sweeper, "STARTUP_WAIT_SECONDS", 0.1)
+    try:
+        with TestClient(create_app(settings)) as client:
+            assert client.get("/static/app.css").status_code == 200
+    finally:
+        release.set()
 
 
 def test_leftover_upload_files_are_removed_while_the_app_serves(
