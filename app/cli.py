@@ -1,4 +1,5 @@
-"""The `portfolio` command line: serve, db, standards, demo and users."""
+"""The `portfolio` command line: serve, db, standards, demo, users, tokens, files, backup and
+restore."""
 
 from pathlib import Path
 from typing import Annotated
@@ -234,14 +235,97 @@ def tokens_revoke(token_id: Annotated[int, typer.Option("--id", help="The token'
 
 @files_cli.command("sweep")
 def files_sweep(
-    older_than_minutes: Annotated[int, typer.Option(min=1, help="Age of files to remove")] = 60,
+    older_than_minutes: Annotated[
+        float | None,
+        typer.Option(min=0, help="Idle time before a file no row references is removed"),
+    ] = None,
 ) -> None:
-    """Remove temporary files left by uploads that never finished (older than an hour)."""
+    """Move committed uploads into place; remove idle files that no row references."""
+    from app.evidence import reconcile
     from app.evidence.storage import LocalStorage
 
-    storage = LocalStorage(_settings().files_dir)
-    removed = storage.sweep(older_than_seconds=older_than_minutes * 60)
-    console.print(f"Removed {removed} unfinished upload file(s).")
+    settings = _settings()
+    grace = settings.files_grace_seconds if older_than_minutes is None else older_than_minutes * 60
+    swept = reconcile.sweep(
+        _engine(settings), LocalStorage(settings.files_dir), grace_seconds=grace
+    )
+    console.print(
+        f"Moved {swept.promoted} committed upload(s) into place. Removed "
+        f"{swept.unfinished_removed} unfinished upload file(s), {swept.orphans_removed} file(s) "
+        f"no row references, and {swept.deleted_removed} deleted file(s).",
+        highlight=False,
+    )
+
+
+@files_cli.command("check")
+def files_check() -> None:
+    """Exit non-zero when a file row has no file in place, or a file in place has no row."""
+    from app.evidence import reconcile
+    from app.evidence.storage import LocalStorage
+
+    settings = _settings()
+    report = reconcile.check(_engine(settings), LocalStorage(settings.files_dir))
+    rows = [
+        f"file {missing.file_id}: {missing.key}"
+        + (" (complete under .part: the sweep moves it into place)" if missing.waiting else "")
+        for missing in report.rows_without_files
+    ]
+    _print_names("Rows without files", rows)
+    _print_names("Files without rows", report.files_without_rows)
+    _print_names("Unfinished uploads (.part, no row)", report.unfinished)
+    _print_names("Deleted files waiting for the sweep", report.deleted)
+    if not report.agree:
+        raise _fail("files and rows disagree")
+    console.print("Files and rows agree.")
+
+
+def _print_names(heading: str, names: list[str]) -> None:
+    console.print(f"{heading}: {len(names)}", highlight=False)
+    for name in names:
+        console.print(f"  {name}", highlight=False)
+
+
+@cli.command("backup")
+def backup_command(
+    dest: Annotated[Path, typer.Argument(help="A new or empty folder for the backup")],
+) -> None:
+    """Copy the database and the evidence files it references into DEST, with a manifest."""
+    from app.backup import BackupError, backup
+
+    try:
+        written = backup(_settings(), dest)
+    except BackupError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"Backed up the database and {written.files} file(s) to {dest}.", highlight=False)
+    if written.missing:
+        for key in written.missing:
+            console.print(f"  {key}", highlight=False)
+        raise _fail(
+            f"{len(written.missing)} file(s) the database references were missing from storage "
+            "or did not match their checksum (listed above; see `portfolio files check`)."
+        )
+
+
+@cli.command("restore")
+def restore_command(
+    src: Annotated[Path, typer.Argument(help="A folder written by `portfolio backup`")],
+) -> None:
+    """Restore a backup into an empty data folder and an empty database, checking checksums."""
+    from app.backup import BackupError, restore
+
+    try:
+        restored = restore(_settings(), src)
+    except BackupError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"Restored the database and {restored.files} file(s) from {src}.", highlight=False
+    )
+    if restored.missing:
+        console.print(
+            f"[yellow]Warning:[/yellow] {len(restored.missing)} file(s) the database references "
+            "could not be backed up: `portfolio files check` lists their rows.",
+            highlight=False,
+        )
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from app.evidence import api as evidence_api
 from app.evidence import downloads as evidence_downloads
 from app.evidence import form_pages as evidence_form_pages
 from app.evidence import pages as evidence_pages
+from app.evidence.sweeper import sweep_while_serving
 from app.gateway import api as gateway_api
 from app.gateway import pages as gateway_pages
 from app.notifications import api as notifications_api
@@ -83,12 +84,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Threads for every request admitted to the database and as many again for the rest
         # (file reads, sync dependencies): an admitted request never waits for a thread.
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(limiter.total_tokens, 2 * settings.db_pool_size)
-        yield
+        async with sweep_while_serving(app):
+            yield
         engine.dispose()
 
     dev = settings.env == "dev"

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     max_file_bytes: int = 200 * 1024 * 1024
     max_files_per_item: int = 20
+    # How often the running app sweeps the file storage (app/evidence/reconcile.py), and how
+    # long a file no row references must sit unwritten before the sweep removes it. The grace
+    # outlasts any pause within an upload, and the wait between its last byte and its commit.
+    files_sweep_seconds: float = Field(default=300, gt=0)
+    files_grace_seconds: float = Field(default=600, ge=0)
     sqlite_busy_timeout_ms: int = 30_000
     # Requests of one worker holding a database connection at once (app/admission.py); more
     # wait their turn, up to db_queue reads and db_queue writes for db_wait_seconds, and the

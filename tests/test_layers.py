@@ -38,6 +38,7 @@ LAYERS = (
     # Entry points: they wire the domains together and nothing imports them.
     "health",
     "demo",
+    "backup",  # a consistent copy of the database and its files (the CLI runs it)
     "main",
     "cli",
     "asgi",

@@ -1,11 +1,9 @@
 """Evidence pages: an apprenticeship's evidence list, one item, and one KSB with its evidence."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import Path, Query, Request
 from starlette.responses import Response
 
 from app.apprenticeships.deps import VisibleApprenticeship
@@ -16,22 +14,13 @@ from app.evidence import queries, service
 from app.evidence.deps import VisibleEvidence
 from app.evidence.filetypes import LABELS as FILE_LABELS
 from app.evidence.labels import KSB_KINDS, LABELS
-from app.evidence.storage import LocalStorage
 from app.evidence.validation import overclaim_warning
 from app.models import EvidenceFile, EvidenceKind, EvidenceState
 from app.models.base import id_of
 from app.standards.queries import ksb_by_code, ksb_duties, standard_ksbs
 from app.web.responses import page_router, render_page
 
-
-@asynccontextmanager
-async def sweep_on_startup(app: FastAPI) -> AsyncIterator[None]:
-    """Temporary files of uploads cut short by a restart are removed when the app starts."""
-    LocalStorage(app.state.settings.files_dir).sweep()
-    yield
-
-
-router = page_router(lifespan=sweep_on_startup)
+router = page_router()
 PAGE_SIZE = 50
 Choice = Annotated[str, Query(max_length=40)]
 KsbCode = Annotated[str, Path(max_length=10, pattern=r"^[A-Za-z]{1,3}[0-9]{1,4}$")]

@@ -1,5 +1,7 @@
-"""Evidence file storage on a local folder: streamed writes under random keys, swept temp files."""
+"""Evidence file storage on a local folder: streamed writes under random keys, each file in place,
+being written (`.part`) or deleted and kept a little longer (`.deleted`)."""
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -11,6 +13,9 @@ from typing import BinaryIO
 
 CHUNK = 1024 * 1024
 TEMP_SUFFIX = ".part"
+# A deleted file waits under this name until the sweep removes it: a backup that read the
+# database before the deletion committed can still copy it.
+DELETED_SUFFIX = ".deleted"
 HEAD_BYTES = 8192  # enough for every magic number the file type check looks at
 
 
@@ -51,6 +56,11 @@ class Staging:
         self._out.write(chunk)
 
     def finish(self) -> StagedFile:
+        """Close the file, its bytes on disk: once its row commits, the file must survive even a
+        power cut (the sweep moves a committed `.part` into place)."""
+        if self._out is not None:
+            self._out.flush()
+            os.fsync(self._out.fileno())
         self._close()
         return StagedFile(self.key, self.temp_path, self.size, self._digest.hexdigest(), self.head)
 
@@ -71,6 +81,15 @@ def _megabytes(size: int) -> str:
     return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The keys found in the storage folder, by the state of their file."""
+
+    kept: frozenset[str]  # in place, served
+    parts: frozenset[str]  # being written, or left by an upload cut short
+    deleted: frozenset[str]  # deleted, waiting for the sweep
+
+
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -86,10 +105,16 @@ class LocalStorage:
             raise ValueError("invalid storage key")
         return self.root / key[:2] / key
 
+    def temp_path_for(self, key: str) -> Path:
+        return self.path_for(key).with_suffix(TEMP_SUFFIX)
+
+    def deleted_path_for(self, key: str) -> Path:
+        return self.path_for(key).with_suffix(DELETED_SUFFIX)
+
     def open_staging(self, *, max_bytes: int) -> "Staging":
         """A temporary file to write chunk by chunk as they arrive (push style)."""
         key = self.new_key()
-        temp = self.path_for(key).with_suffix(TEMP_SUFFIX)
+        temp = self.temp_path_for(key)
         temp.parent.mkdir(parents=True, exist_ok=True)
         return Staging(key, temp, max_bytes)
 
@@ -106,7 +131,15 @@ class LocalStorage:
 
     def promote(self, staged: StagedFile) -> None:
         """Move a staged file into place: called only after its row has committed."""
-        os.replace(staged.temp_path, self.path_for(staged.key))
+        self.promote_key(staged.key)
+
+    def promote_key(self, key: str) -> None:
+        """Move the key's temporary file into place; the sweep may have done so already."""
+        try:
+            os.replace(self.temp_path_for(key), self.path_for(key))
+        except FileNotFoundError:
+            if not self.exists(key):
+                raise
 
     def discard(self, staged: StagedFile) -> None:
         staged.temp_path.unlink(missing_ok=True)
@@ -125,18 +158,33 @@ class LocalStorage:
         return self.path_for(key).exists()
 
     def delete(self, key: str) -> None:
-        self.path_for(key).unlink(missing_ok=True)
+        """Take the file out of service; the sweep removes it once it has waited its grace."""
+        path = self.path_for(key)
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(path)  # first: the grace counts from the deletion, not from the upload
+            os.replace(path, self.deleted_path_for(key))
 
-    def sweep(self, *, older_than_seconds: float = 3600) -> int:
-        """Remove temporary files left by uploads that never finished; returns how many."""
-        cutoff = time.time() - older_than_seconds
-        removed = 0
-        for temp in self.root.glob(f"*/*{TEMP_SUFFIX}"):
-            try:
-                old = temp.stat().st_mtime < cutoff
-            except FileNotFoundError:  # finished or discarded while we looked
+    def listing(self) -> Listing:
+        """Every key with a file in the folder, by the file's state; other names are ignored."""
+        found: dict[str, set[str]] = {"": set(), TEMP_SUFFIX: set(), DELETED_SUFFIX: set()}
+        for folder in self.root.iterdir():
+            if not folder.is_dir():
                 continue
-            if old:
-                temp.unlink(missing_ok=True)
-                removed += 1
-        return removed
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    stem, suffix = os.path.splitext(entry.name)
+                    if suffix in found and not stem.startswith(".") and entry.is_file():
+                        found[suffix].add(stem)
+        return Listing(
+            kept=frozenset(found[""]),
+            parts=frozenset(found[TEMP_SUFFIX]),
+            deleted=frozenset(found[DELETED_SUFFIX]),
+        )
+
+    @staticmethod
+    def idle_seconds(path: Path) -> float | None:
+        """Seconds since the file was last written; None if it is gone."""
+        try:
+            return time.time() - path.stat().st_mtime
+        except FileNotFoundError:
+            return None

@@ -93,17 +93,15 @@ def stored_files(storage: LocalStorage) -> list[str]:
     return sorted(path.name for path in storage.root.glob("*/*") if path.is_file())
 
 
-def add_file(
+def file_row(
     session: Session,
-    storage: LocalStorage,
     item_id: int | None,
+    key: str,
     data: bytes,
-    name: str,
-    content_type: str,
+    name: str = "notes.txt",
+    content_type: str = "text/plain",
 ) -> EvidenceFile:
-    """A stored file and its row, as if uploaded and committed."""
-    key = storage.new_key()
-    storage.put_bytes(key, data)
+    """The row of a file of these bytes under the key, whatever the storage holds."""
     row = EvidenceFile(
         evidence_id=item_id or 0,
         storage_key=key,
@@ -115,3 +113,17 @@ def add_file(
     session.add(row)
     session.flush()
     return row
+
+
+def add_file(
+    session: Session,
+    storage: LocalStorage,
+    item_id: int | None,
+    data: bytes,
+    name: str,
+    content_type: str,
+) -> EvidenceFile:
+    """A stored file and its row, as if uploaded and committed."""
+    key = storage.new_key()
+    storage.put_bytes(key, data)
+    return file_row(session, item_id, key, data, name, content_type)

@@ -2,8 +2,6 @@
 
 import contextlib
 import errno
-import os
-import time
 
 import pytest
 from anyio.from_thread import start_blocking_portal
@@ -328,30 +326,3 @@ def _multipart(boundary: str, fields: dict[str, object], file: tuple[str, bytes]
     parts.append(_part(boundary, disposition, "Content-Type: text/plain\r\n") + file[1] + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts)
-
-
-def test_sweep_removes_only_old_temporary_files(storage: LocalStorage) -> None:
-    old, fresh = storage.open_staging(max_bytes=10), storage.open_staging(max_bytes=10)
-    for staging in (old, fresh):
-        staging.write(b"part")
-        staging.finish()
-    kept = storage.new_key()
-    storage.put_bytes(kept, b"a kept file")
-    an_hour_ago = time.time() - 3700
-    os.utime(old.temp_path, (an_hour_ago, an_hour_ago))
-    os.utime(storage.path_for(kept), (an_hour_ago, an_hour_ago))
-    assert storage.sweep() == 1
-    assert not old.temp_path.exists() and fresh.temp_path.exists() and storage.exists(kept)
-
-
-def test_the_app_sweeps_old_temporary_files_when_it_starts(
-    app: FastAPI,
-    storage: LocalStorage,
-) -> None:
-    staging = storage.open_staging(max_bytes=10)
-    staging.write(b"left over")
-    staging.finish()
-    an_hour_ago = time.time() - 3700
-    os.utime(staging.temp_path, (an_hour_ago, an_hour_ago))
-    with TestClient(app):
-        assert not staging.temp_path.exists()
