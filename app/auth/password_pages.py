@@ -95,36 +95,27 @@ def _submit(
     return render_page(request, "auth/password_set.html", {"purpose": purpose})
 
 
-@router.get("/activate/{token}", name="activate")
-def activate_form(request: Request, token: str, session: DbSession) -> Response:
-    return _form(request, session, token, links.ACTIVATE)
+def _link_routes(path: str, purpose: str) -> None:
+    """Activation and reset are one form and one submit; only the link's purpose differs."""
+    name = links.ROUTE_OF[purpose]
+
+    @router.get(path, name=name)
+    def link_form(request: Request, token: str, session: DbSession) -> Response:
+        return _form(request, session, token, purpose)
+
+    @router.post(path, name=f"{name}_submit")
+    def link_submit(
+        request: Request,
+        token: str,
+        session: DbSession,
+        password: PasswordField = "",
+        confirm: PasswordField = "",
+    ) -> Response:
+        return _submit(request, session, token, purpose, password, confirm)
 
 
-@router.post("/activate/{token}", name="activate_submit")
-def activate_submit(
-    request: Request,
-    token: str,
-    session: DbSession,
-    password: PasswordField = "",
-    confirm: PasswordField = "",
-) -> Response:
-    return _submit(request, session, token, links.ACTIVATE, password, confirm)
-
-
-@router.get("/password/reset/{token}", name="password_reset")
-def reset_form(request: Request, token: str, session: DbSession) -> Response:
-    return _form(request, session, token, links.RESET)
-
-
-@router.post("/password/reset/{token}", name="password_reset_submit")
-def reset_submit(
-    request: Request,
-    token: str,
-    session: DbSession,
-    password: PasswordField = "",
-    confirm: PasswordField = "",
-) -> Response:
-    return _submit(request, session, token, links.RESET, password, confirm)
+_link_routes("/activate/{token}", links.ACTIVATE)
+_link_routes("/password/reset/{token}", links.RESET)
 
 
 @router.get("/password/forgot", name="password_forgot")

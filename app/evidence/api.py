@@ -8,7 +8,6 @@ from fastapi.encoders import jsonable_encoder
 from sqlmodel import Session
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from app.admission import in_transaction
 from app.apprenticeships.deps import VisibleApprenticeship
 from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr, streams_body
 from app.evidence import queries, service
@@ -34,7 +33,7 @@ from app.evidence.schemas import (
     claims_mapping,
 )
 from app.evidence.service import FileChanges
-from app.evidence.uploads import receive_upload
+from app.evidence.uploads import Upload, write_after_upload
 from app.models import EvidenceKind, EvidenceState
 from app.models.base import MAX_INT32, id_of
 from app.web.api import PathId, api_router, documented
@@ -245,12 +244,8 @@ async def upload_files(
     """Add files (multipart/form-data, field `files`), streamed to storage as they arrive.
 
     Every file is checked by its content; if any is refused, none is added (422)."""
-    # Refused before the body is read: a long upload is not streamed only to be turned away.
-    await in_transaction(request, partial(_editable, viewer, evidence_id), read_only=True)
-    upload = await receive_upload(request, storage=storage, limits=limits)
 
-    def add(session: Session) -> Response:
-        # Checked again: the item may have changed while the body arrived.
+    def add(upload: Upload, session: Session) -> Response:
         found = _editable(viewer, evidence_id, session)
 
         def answer() -> Response:
@@ -270,11 +265,8 @@ async def upload_files(
             session, request, user_id=user_id, digest=upload.digest(), answer=answer
         )
 
-    try:
-        return await in_transaction(request, add)
-    except BaseException:
-        upload.discard(storage)
-        raise
+    check = partial(_editable, viewer, evidence_id)
+    return await write_after_upload(request, storage=storage, limits=limits, check=check, write=add)
 
 
 def _editable(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope:

@@ -13,7 +13,6 @@ from fastapi import Depends, Form, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from app.admission import in_transaction
 from app.apprenticeships.deps import visible_apprenticeship
 from app.apprenticeships.queries import heading
 from app.auth.deps import CurrentViewer, DbSession, Viewer, client_addr, streams_body
@@ -32,7 +31,7 @@ from app.evidence.pages import FileView, file_views
 from app.evidence.schemas import EvidenceForm
 from app.evidence.service import FileChanges
 from app.evidence.storage import LocalStorage
-from app.evidence.uploads import Limits, Upload, receive_upload
+from app.evidence.uploads import Limits, Upload, write_after_upload
 from app.evidence.validation import overclaim_warning
 from app.models import Apprenticeship, EvidenceItem, Ksb
 from app.models.base import MAX_INT32, id_of
@@ -176,24 +175,31 @@ def _file_changes(upload: Upload, storage: LocalStorage, limits: Limits) -> File
     return FileChanges(storage, limits.max_files, upload.files, upload.problems, removed)
 
 
-def _saved(
+def _saved_once(
     request: Request,
     session: Session,
+    viewer: Viewer,
     upload: Upload,
     storage: LocalStorage,
     attempt: Callable[[], EvidenceItem],
     refused: Callable[[DomainError], Response],
 ) -> Response:
-    """Run the change; staged files the change did not take are removed whatever happens."""
-    try:
-        item = attempt()
-    except (FieldErrors, Conflict) as exc:
-        upload.discard(storage)
-        return refused(exc)
-    except BaseException:
-        upload.discard(storage)
-        raise
-    return redirect_to(request, "evidence_item", evidence_id=item.id)
+    """Run the change once for this upload; staged files it did not take are removed whatever
+    happens."""
+
+    def answer() -> Response:
+        try:
+            item = attempt()
+        except (FieldErrors, Conflict) as exc:
+            upload.discard(storage)
+            return refused(exc)
+        except BaseException:
+            upload.discard(storage)
+            raise
+        return redirect_to(request, "evidence_item", evidence_id=item.id)
+
+    user_id = id_of(viewer.user)
+    return answered_once(session, request, user_id=user_id, digest=upload.digest(), answer=answer)
 
 
 @router.get("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_new")
@@ -231,10 +237,7 @@ def _create(
         page = partial(_new_page, request, apprenticeship)
         return _refused(request, session, exc, page, form, upload)
 
-    saved = partial(_saved, request, session, upload, storage, attempt, refused)
-    return answered_once(
-        session, request, user_id=id_of(viewer.user), digest=upload.digest(), answer=saved
-    )
+    return _saved_once(request, session, viewer, upload, storage, attempt, refused)
 
 
 @router.post("/portfolio/{apprenticeship_id}/evidence/new", name="evidence_create")
@@ -246,24 +249,11 @@ async def evidence_create(
     storage: Storage,
     limits: UploadLimits,
 ) -> Response:
-    # Refused before the body is read: a long upload is not streamed only to be turned away.
     check = partial(_editable_apprenticeship, viewer, apprenticeship_id)
-    await in_transaction(request, check, read_only=True)
-    upload = await receive_upload(request, storage=storage, limits=limits)
-    work = partial(_create, request, viewer, apprenticeship_id, storage, upload)
-    return await _with_upload(request, upload, storage, work)
-
-
-async def _with_upload(
-    request: Request, upload: Upload, storage: LocalStorage, work: Callable[[Session], Response]
-) -> Response:
-    """The write, in a short transaction after the body has arrived; staged files the write
-    did not take are removed whatever happens."""
-    try:
-        return await in_transaction(request, work)
-    except BaseException:
-        upload.discard(storage)
-        raise
+    write = partial(_create, request, viewer, apprenticeship_id, storage)
+    return await write_after_upload(
+        request, storage=storage, limits=limits, check=check, write=write
+    )
 
 
 @router.get("/evidence/{evidence_id}/edit", name="evidence_edit")
@@ -305,10 +295,7 @@ def _update(
         page = partial(_edit_page, request, session, found)
         return _refused(request, session, exc, page, form, upload)
 
-    saved = partial(_saved, request, session, upload, storage, attempt, refused)
-    return answered_once(
-        session, request, user_id=id_of(viewer.user), digest=upload.digest(), answer=saved
-    )
+    return _saved_once(request, session, viewer, upload, storage, attempt, refused)
 
 
 @router.post("/evidence/{evidence_id}/edit", name="evidence_update")
@@ -320,10 +307,11 @@ async def evidence_update(
     storage: Storage,
     limits: UploadLimits,
 ) -> Response:
-    await in_transaction(request, partial(_editable_item, viewer, evidence_id), read_only=True)
-    upload = await receive_upload(request, storage=storage, limits=limits)
-    work = partial(_update, request, viewer, evidence_id, storage, upload)
-    return await _with_upload(request, upload, storage, work)
+    check = partial(_editable_item, viewer, evidence_id)
+    write = partial(_update, request, viewer, evidence_id, storage)
+    return await write_after_upload(
+        request, storage=storage, limits=limits, check=check, write=write
+    )
 
 
 @router.post("/evidence/{evidence_id}/submit", name="evidence_submit")

@@ -8,13 +8,18 @@ decided from the content once the file is complete. Nothing is held whole in mem
 import errno
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from fastapi import Request
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
+from app.admission import in_transaction
 from app.errors import BadRequest, DomainError
 from app.evidence.filetypes import FileType, Rejected, sniff
 from app.evidence.storage import LocalStorage, StagedFile, Staging, TooLarge
@@ -265,3 +270,25 @@ async def receive_upload(request: Request, *, storage: LocalStorage, limits: Lim
             raise BadRequest("The upload could not be read. Please try again.") from exc
         raise
     return reader.upload
+
+
+async def write_after_upload(
+    request: Request,
+    *,
+    storage: LocalStorage,
+    limits: Limits,
+    check: Callable[[Session], object],
+    write: Callable[[Upload, Session], Response],
+) -> Response:
+    """Check, stream the body to storage, then write in a short transaction of its own.
+
+    The check runs before the body is read, so a long upload is not streamed only to be turned
+    away; `write` must check again, as things may change while the body arrives. Staged files
+    the write did not take are removed whatever happens."""
+    await in_transaction(request, check, read_only=True)
+    upload = await receive_upload(request, storage=storage, limits=limits)
+    try:
+        return await in_transaction(request, partial(write, upload))
+    except BaseException:
+        upload.discard(storage)
+        raise

@@ -4,6 +4,7 @@ With htmx each change answers the checklist section alone (id "gateway"); withou
 303 back to the page, or the whole page with the problem shown (422 keeps what was chosen).
 """
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -80,6 +81,23 @@ def gateway_page(
     return render_page(request, PAGE, context, fragments=FRAGMENTS)
 
 
+def _change_checklist(
+    request: Request,
+    session: Session,
+    viewer: CurrentViewer,
+    apprenticeship: Apprenticeship,
+    posted: Posted,
+    change: Callable[..., object],
+) -> Response:
+    """Tick and untick answer alike: the fresh checklist, or the page with the problem."""
+    ip = client_addr(request)
+    try:
+        change(session, viewer=viewer.user, apprenticeship=apprenticeship, client_addr=ip)
+    except (FieldErrors, Conflict) as exc:
+        return _refused(request, session, viewer.user, apprenticeship, exc, posted)
+    return _after(request, session, viewer.user, apprenticeship)
+
+
 @router.post("/portfolio/{apprenticeship_id}/gateway/tick", name="gateway_tick")
 def gateway_tick(
     request: Request,
@@ -88,18 +106,12 @@ def gateway_tick(
     apprenticeship: GatewayOwnApprenticeship,
     posted: PostedForm,
 ) -> Response:
-    try:
-        service.tick_requirement(
-            session,
-            viewer=viewer.user,
-            apprenticeship=apprenticeship,
-            requirement=posted.get("requirement"),
-            evidence_id=posted.number("evidence_id") or None,
-            client_addr=client_addr(request),
-        )
-    except (FieldErrors, Conflict) as exc:
-        return _refused(request, session, viewer.user, apprenticeship, exc, posted)
-    return _after(request, session, viewer.user, apprenticeship)
+    tick = partial(
+        service.tick_requirement,
+        requirement=posted.get("requirement"),
+        evidence_id=posted.number("evidence_id") or None,
+    )
+    return _change_checklist(request, session, viewer, apprenticeship, posted, tick)
 
 
 @router.post("/portfolio/{apprenticeship_id}/gateway/untick", name="gateway_untick")
@@ -110,17 +122,8 @@ def gateway_untick(
     apprenticeship: GatewayOwnApprenticeship,
     posted: PostedForm,
 ) -> Response:
-    try:
-        service.untick_requirement(
-            session,
-            viewer=viewer.user,
-            apprenticeship=apprenticeship,
-            requirement=posted.get("requirement"),
-            client_addr=client_addr(request),
-        )
-    except (FieldErrors, Conflict) as exc:
-        return _refused(request, session, viewer.user, apprenticeship, exc, posted)
-    return _after(request, session, viewer.user, apprenticeship)
+    untick = partial(service.untick_requirement, requirement=posted.get("requirement"))
+    return _change_checklist(request, session, viewer, apprenticeship, posted, untick)
 
 
 @router.post("/portfolio/{apprenticeship_id}/gateway/move", name="gateway_move")

@@ -4,6 +4,8 @@ With htmx a change answers the changed row alone (errors shown in it); without J
 answers a 303 back to the grid, or the whole grid with the problem marked on that row.
 """
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Path, Request
@@ -99,6 +101,26 @@ def _refused(
     return refuse_form(request, session, error, GRID, context, fragments=_row_fragment(code))
 
 
+def _change(
+    request: Request,
+    session: Session,
+    viewer: CurrentViewer,
+    apprenticeship: Apprenticeship,
+    code: str,
+    posted: Posted,
+    change: Callable[..., object],
+) -> Response:
+    """Sign-off and revoke answer alike: the changed row, or the row with its problem."""
+    ip = client_addr(request)
+    try:
+        change(
+            session, viewer=viewer.user, apprenticeship=apprenticeship, code=code, client_addr=ip
+        )
+    except (FieldErrors, Conflict) as exc:
+        return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
+    return _answer(request, session, viewer.user, apprenticeship, code)
+
+
 @router.post("/portfolio/{apprenticeship_id}/signoffs/{code}", name="signoff_create")
 def signoff_create(
     request: Request,
@@ -108,18 +130,8 @@ def signoff_create(
     code: KsbCode,
     posted: PostedForm,
 ) -> Response:
-    try:
-        sign_off_ksb(
-            session,
-            viewer=viewer.user,
-            apprenticeship=apprenticeship,
-            code=code,
-            override_reason=posted.get("override_reason"),
-            client_addr=client_addr(request),
-        )
-    except (FieldErrors, Conflict) as exc:
-        return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
-    return _answer(request, session, viewer.user, apprenticeship, code)
+    sign_off = partial(sign_off_ksb, override_reason=posted.get("override_reason"))
+    return _change(request, session, viewer, apprenticeship, code, posted, sign_off)
 
 
 @router.post("/portfolio/{apprenticeship_id}/signoffs/{code}/revoke", name="signoff_revoke")
@@ -131,15 +143,5 @@ def signoff_revoke(
     code: KsbCode,
     posted: PostedForm,
 ) -> Response:
-    try:
-        revoke_signoff(
-            session,
-            viewer=viewer.user,
-            apprenticeship=apprenticeship,
-            code=code,
-            reason=posted.get("reason"),
-            client_addr=client_addr(request),
-        )
-    except (FieldErrors, Conflict) as exc:
-        return _refused(request, session, viewer.user, apprenticeship, code, exc, posted)
-    return _answer(request, session, viewer.user, apprenticeship, code)
+    revoke = partial(revoke_signoff, reason=posted.get("reason"))
+    return _change(request, session, viewer, apprenticeship, code, posted, revoke)
