@@ -23,6 +23,7 @@ from app.errors import Unavailable
 from app.models import KsbSignoff, Role
 from app.models.base import id_of
 from bench.server import Server, serve
+from tests.event_loop import run_async
 from tests.factories import (
     make_api_token,
     make_apprenticeship,
@@ -51,7 +52,7 @@ def test_turns_beyond_capacity_wait_then_go_in_order() -> None:
         await asyncio.gather(*(visit(name) for name in "abc"))
         return log
 
-    log = asyncio.run(scenario())
+    log = run_async(scenario)
     assert log.index("in c") > min(log.index("out a"), log.index("out b"))  # c waited its turn
     assert len(log) == 6
 
@@ -83,7 +84,7 @@ def test_past_the_queue_a_request_is_refused_at_once() -> None:
         await asyncio.gather(*tasks)
         return waited, refused.value.retry_after
 
-    waited, retry_after = asyncio.run(scenario())
+    waited, retry_after = run_async(scenario)
     assert waited < 0.5 and retry_after >= 1
 
 
@@ -97,7 +98,7 @@ def test_a_wait_longer_than_allowed_is_refused() -> None:
         async with gate.turn():  # the turn came back when its holder left
             pass
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_a_failing_request_gives_its_turn_back() -> None:
@@ -109,7 +110,7 @@ def test_a_failing_request_gives_its_turn_back() -> None:
         async with gate.turn():
             pass
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_writes_take_their_place_one_by_one_while_reads_go_on() -> None:
@@ -126,7 +127,7 @@ def test_writes_take_their_place_one_by_one_while_reads_go_on() -> None:
         await asyncio.gather(visit("w1", False), visit("w2", False), visit("r1", True))
         return log
 
-    log = asyncio.run(scenario())
+    log = run_async(scenario)
     assert log.index("in w2") > log.index("out w1")  # one writer at a time
     assert log.index("in r1") < log.index("out w1")  # a read does not wait for a write
 
@@ -225,7 +226,7 @@ def _burst(server: Server, world: World, count: int) -> list[Answer]:
                     requests.append(("page", c.build_request("GET", "/login")))
             return await asyncio.gather(*(_send(c, kind, r) for kind, r in requests))
 
-    return asyncio.run(run())
+    return run_async(run)
 
 
 @pytest.mark.timeout(300)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from app import health
 from app.settings import Settings
 from tests.dialects import SQLITE_ONLY
+from tests.event_loop import run_async
 from tests.locks import lock_held
 
 
@@ -62,7 +63,7 @@ def test_readyz_answers_two_probes_at_once(app: FastAPI) -> None:
             answers = await asyncio.gather(*(client.get("/readyz") for _ in range(2)))
         return [answer.status_code for answer in answers]
 
-    assert asyncio.run(both()) == [200, 200]
+    assert run_async(both) == [200, 200]
 
 
 def test_readyz_does_not_wait_for_a_database_that_hangs(

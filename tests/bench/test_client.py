@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bench.client import Connection, cookie_header
+from tests.event_loop import run_async
 
 
 async def _serve(replies: list[bytes], seen: list[bytes]) -> tuple[asyncio.Server, str]:
@@ -34,7 +35,7 @@ def _run(
         async with server:
             return await talk(base_url)
 
-    return asyncio.run(go()), seen
+    return run_async(go), seen
 
 
 def _ok(body: bytes, status: str = "200 OK") -> bytes:
