@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # rest answer 503.
     db_pool_size: int = Field(default=10, ge=1, le=100)
     db_queue: int = Field(default=50, ge=0)
-    db_wait_seconds: float = Field(default=5.0, gt=0)
+    db_wait_seconds: float = Field(default=10.0, gt=0)
     # Denied requests recorded per user per minute; past it they are only counted (auth/denied.py).
     denied_audit_per_minute: int = Field(default=20, ge=1)
     # Where people reach the app; emailed links use it, never the request's Host header.
