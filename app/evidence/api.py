@@ -18,7 +18,7 @@ from app.evidence.deps import (
     UploadLimits,
     VisibleEvidence,
     VisibleFile,
-    visible_evidence,
+    editable_item_in,
 )
 from app.evidence.downloads import file_response
 from app.evidence.schemas import (
@@ -246,7 +246,7 @@ async def upload_files(
     Every file is checked by its content; if any is refused, none is added (422)."""
 
     def add(upload: Upload, session: Session) -> Response:
-        found = _editable(viewer, evidence_id, session)
+        found = editable_item_in(session, viewer=viewer, evidence_id=evidence_id)
 
         def answer() -> Response:
             item = service.add_files(
@@ -265,16 +265,8 @@ async def upload_files(
             session, request, user_id=user_id, digest=upload.digest(), answer=answer
         )
 
-    check = partial(_editable, viewer, evidence_id)
+    check = partial(_check_editable, viewer, evidence_id)
     return await write_after_upload(request, storage=storage, limits=limits, check=check, write=add)
-
-
-def _editable(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope:
-    found = visible_evidence(evidence_id, session, viewer)
-    service.ensure_editable(
-        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
-    )
-    return found
 
 
 @router.get(
@@ -286,3 +278,7 @@ def _editable(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope
 def download_file(found: VisibleFile, storage: Storage) -> StreamingResponse:
     """The file as uploaded, as an attachment with its stored content type."""
     return file_response(storage, found.file)
+
+
+def _check_editable(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope:
+    return editable_item_in(session, viewer=viewer, evidence_id=evidence_id)

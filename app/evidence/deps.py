@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlmodel import Session
 
-from app.auth.deps import CurrentViewer, DbSession
+from app.auth.deps import CurrentViewer, DbSession, Viewer
 from app.errors import NotFound
+from app.evidence import service
 from app.evidence.queries import get_visible_file, get_visible_item
 from app.evidence.storage import LocalStorage
 from app.evidence.uploads import Limits
@@ -36,6 +38,17 @@ def visible_evidence(evidence_id: PathId, session: DbSession, viewer: CurrentVie
     if found is None:
         raise NotFound("We could not find that evidence.")
     return ItemInScope(*found)
+
+
+def editable_item_in(session: Session, *, viewer: Viewer, evidence_id: int) -> ItemInScope:
+    """The item, if the viewer may change it now: 404 outside their scope, 403 for staff, 409
+    for an item waiting for review. With any session: upload routes check before and after
+    the body arrives, each in a short transaction of its own."""
+    found = visible_evidence(evidence_id, session, viewer)
+    service.ensure_editable(
+        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
+    )
+    return found
 
 
 def visible_file(file_id: PathId, session: DbSession, viewer: CurrentViewer) -> FileInScope:

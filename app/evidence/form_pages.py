@@ -23,7 +23,7 @@ from app.evidence.deps import (
     Storage,
     UploadLimits,
     VisibleEvidence,
-    visible_evidence,
+    editable_item_in,
 )
 from app.evidence.filetypes import PICKER_ACCEPT
 from app.evidence.labels import KSB_KINDS, LABELS
@@ -55,12 +55,7 @@ def _editable_apprenticeship(
 
 
 def _editable_item(viewer: Viewer, evidence_id: int, session: Session) -> ItemInScope:
-    """403 for staff, 409 for an item waiting for review, 404 outside the viewer's scope."""
-    found = visible_evidence(evidence_id, session, viewer)
-    service.ensure_editable(
-        viewer=viewer.user, apprenticeship=found.apprenticeship, item=found.item
-    )
-    return found
+    return editable_item_in(session, viewer=viewer, evidence_id=evidence_id)
 
 
 def editable_apprenticeship(

@@ -159,21 +159,18 @@ async def _sent(request: Request, *, streams: bool) -> Sent | None:
     if len(key) > KEY_MAX or not key.isascii() or not key.isprintable():
         field = KEY_HEADER if api else FORM_FIELD
         raise FieldErrors.one(field, "Send a key of 1 to 255 printable characters.")
-    digest = "" if streams else _digest(request.method, request.url.path, await request.body())
+    digest = "" if streams else body_digest(request.method, request.url.path, await request.body())
     return Sent(("api:" if api else "form:") + key, digest, api)
 
 
-def _digest(*parts: str | bytes) -> str:
+def body_digest(*parts: str | bytes) -> str:
+    """What was sent, as one digest: the request's body, or a streamed body's fields and its
+    files' SHA-256."""
     hashed = hashlib.sha256()
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         hashed.update(len(data).to_bytes(8, "big") + data)
     return hashed.hexdigest()
-
-
-def body_digest(*parts: str | bytes) -> str:
-    """For a streamed body: the digest of what arrived (its fields and its files' SHA-256)."""
-    return _digest(*parts)
 
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
