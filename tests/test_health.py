@@ -50,10 +50,9 @@ def test_readyz_is_503_when_the_database_is_down(postgres_down: FastAPI) -> None
 
 @SQLITE_ONLY
 def test_readyz_reads_while_a_write_holds_the_lock(client: TestClient, engine: Engine) -> None:
+    # /readyz answers 503 past its own one-second limit, so a 200 means the read did not wait.
     with lock_held(engine, "organisation"):
-        started = time.monotonic()
         assert client.get("/readyz").status_code == 200
-        assert time.monotonic() - started < 1
 
 
 def test_readyz_answers_two_probes_at_once(app: FastAPI) -> None:
